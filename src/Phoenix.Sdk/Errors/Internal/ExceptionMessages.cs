@@ -39,7 +39,4 @@ internal static class ExceptionMessages
 
     public static string InvalidMnemonic(string reason) =>
         string.Create(Inv, $"The mnemonic is not valid: {reason}. Check every word against the BIP-39 English word list and their order.");
-
-    public static string SequenceRetryFailed(ulong sequence) =>
-        string.Create(Inv, $"The transaction was rejected again for a sequence mismatch after re-reading the account sequence (tried {sequence}). Another process is probably sending from the same account: coordinate senders, then retry.");
 }
