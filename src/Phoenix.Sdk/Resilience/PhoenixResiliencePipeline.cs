@@ -37,6 +37,7 @@ namespace Phoenix.Sdk.Resilience;
 public sealed class PhoenixResiliencePipeline
 {
     private readonly Endpoint[] _endpoints;
+    private readonly Uri[] _uris;
     private readonly ResiliencePipeline _retry;
     private readonly TimeSpan _timeout;
     private readonly ILogger _logger;
@@ -61,6 +62,7 @@ public sealed class PhoenixResiliencePipeline
         _logger = logger ?? NullLogger.Instance;
         _timeout = options.RequestTimeout;
         _endpoints = options.Endpoints.Select(uri => new Endpoint(uri, options, timeProvider, _logger)).ToArray();
+        _uris = _endpoints.Select(e => e.Uri).ToArray();
         _retry = options.MaxRetryAttempts == 0
             ? ResiliencePipeline.Empty
             : new ResiliencePipelineBuilder { TimeProvider = timeProvider }
@@ -82,7 +84,7 @@ public sealed class PhoenixResiliencePipeline
     }
 
     /// <summary>The configured endpoints, in order.</summary>
-    public IReadOnlyList<Uri> Endpoints => _endpoints.Select(e => e.Uri).ToArray();
+    public IReadOnlyList<Uri> Endpoints => Array.AsReadOnly(_uris);
 
     /// <summary>The endpoint the next attempt goes to.</summary>
     public Uri CurrentEndpoint => _endpoints[Volatile.Read(ref _current)].Uri;

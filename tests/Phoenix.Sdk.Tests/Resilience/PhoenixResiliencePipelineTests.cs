@@ -124,12 +124,16 @@ public class PhoenixResiliencePipelineTests
         var clock = new TestClock();
         var nodes = new FakeNodes();
         nodes.Fail(A);
-        var pipeline = new PhoenixResiliencePipeline(Options(A, B), clock);
+        var logger = new ListLogger();
+        var pipeline = new PhoenixResiliencePipeline(Options(A, B), clock, logger);
         Assert.Equal(5002, await clock.RunAsync(() => pipeline.ExecuteAsync(nodes.CallAsync, Idempotency.Idempotent).AsTask(), TimeSpan.FromSeconds(1)));
         Assert.Equal(5002, await clock.RunAsync(() => pipeline.ExecuteAsync(nodes.CallAsync, Idempotency.Idempotent).AsTask(), TimeSpan.FromSeconds(1)));
         Assert.Equal([A, B, B], nodes.Calls);
         Assert.Equal(B, pipeline.CurrentEndpoint);
         Assert.Equal(CircuitState.Closed, pipeline.GetCircuitState(A));
+        Assert.Equal(1, logger.Count("EndpointSwitched"));
+        Assert.Equal(1, logger.Count("RetryScheduled"));
+        Assert.Contains(logger.Entries, e => e.Id.Id == 6102 && e.Message.Contains("127.0.0.1:5002", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -139,7 +143,8 @@ public class PhoenixResiliencePipelineTests
         var nodes = new FakeNodes();
         var options = Options(A, B, C);
         options.MaxRetryAttempts = 5;
-        var pipeline = new PhoenixResiliencePipeline(options, clock);
+        var logger = new ListLogger();
+        var pipeline = new PhoenixResiliencePipeline(options, clock, logger);
         nodes.Fail(A);
         nodes.Fail(B);
 
@@ -156,6 +161,7 @@ public class PhoenixResiliencePipelineTests
         Assert.Equal(CircuitState.Open, pipeline.GetCircuitState(A));
         Assert.Equal(CircuitState.Open, pipeline.GetCircuitState(B));
         Assert.Equal(CircuitState.Closed, pipeline.GetCircuitState(C)); // one success in the window keeps it below ratio 1.0
+        Assert.Equal(2, logger.Count("CircuitOpened"));
 
         // C recovers: a non-idempotent call skips the open A and B (nothing sent there) and goes to C once.
         nodes.Heal(C);

@@ -1,3 +1,6 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using Phoenix.Sdk.Wallets;
 
 namespace Phoenix.Sdk.Tests.Wallets;
@@ -40,5 +43,13 @@ public class DerivationPathTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => DerivationPath.ForAccount(DerivationPath.HardenedOffset));
         Assert.Throws<ArgumentOutOfRangeException>(() => DerivationPath.ForAccount(0, DerivationPath.HardenedOffset));
+    }
+
+    [Property]
+    public Property Parse_FormattedPathOfAnyHardenedIndices_RoundTrips(uint[] levels)
+    {
+        var text = "m" + string.Concat(levels.Select(l => "/" + (l & 0x7FFF_FFFF) + "'"));
+        var path = DerivationPath.Parse(text);
+        return (path.ToString() == text && path.Indices.SequenceEqual(levels.Select(l => l | DerivationPath.HardenedOffset))).ToProperty();
     }
 }

@@ -138,6 +138,15 @@ public sealed class KeystoreTests : IDisposable
     }
 
     [Fact]
+    public void Decrypt_DuplicateField_ThrowsFormatException()
+    {
+        using var wallet = Wallet.CreateRandom();
+        var text = Encoding.UTF8.GetString(Keystore.Encrypt(wallet, Password, Cheap));
+        var duplicated = text.Replace("\"format\"", "\"address\": \"00\", \"format\"", StringComparison.Ordinal);
+        Assert.Throws<KeystoreFormatException>(() => Keystore.Decrypt(Encoding.UTF8.GetBytes(duplicated), Password));
+    }
+
+    [Fact]
     public void KeystoreOptions_Defaults_AreAtLeast64MiBAndValid()
     {
         var options = new KeystoreOptions();
