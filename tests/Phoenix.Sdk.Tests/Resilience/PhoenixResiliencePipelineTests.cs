@@ -137,6 +137,24 @@ public class PhoenixResiliencePipelineTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_ConcurrentCallsWhileFirstEndpointDown_AllSucceedOnSecondWithoutSkippingIt()
+    {
+        var clock = new TestClock();
+        var nodes = new FakeNodes();
+        nodes.Fail(A);
+        var options = Options(A, B, C);
+        var pipeline = new PhoenixResiliencePipeline(options, clock);
+        var results = await clock.RunAsync(
+            () => Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => pipeline.ExecuteAsync(nodes.CallAsync, Idempotency.Idempotent).AsTask()))),
+            options.RetryMaxDelay);
+        Assert.All(results, r => Assert.Equal(5002, r));
+        Assert.DoesNotContain(C, nodes.Calls);
+        Assert.Equal(50, nodes.Calls.Count(c => c == B)); // every call answered once by B
+        Assert.InRange(nodes.Calls.Count(c => c == A), 1, 50); // how many raced onto A before the switch varies
+        Assert.Equal(B, pipeline.CurrentEndpoint);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_EndpointsGoDown_BreakersOpenAndOpenEndpointsAreSkipped()
     {
         var clock = new TestClock();
