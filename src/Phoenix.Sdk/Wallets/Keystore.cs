@@ -183,7 +183,7 @@ public static class Keystore
         }
         catch
         {
-            File.Delete(temp);
+            TryDelete(temp);
             throw;
         }
     }
@@ -216,6 +216,21 @@ public static class Keystore
         }
 
         return Decrypt(contents, password);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: the original failure is what the caller needs to see.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     private static byte[] DeriveKey(ReadOnlySpan<char> password, KeystoreDocument document)

@@ -93,7 +93,7 @@ public sealed class SequenceManager : IDisposable
         _gate.Release();
     }
 
-    /// <summary>Releases the manager's lock object.</summary>
+    /// <summary>Releases the manager's lock object. Call it only when no send is in progress.</summary>
     public void Dispose() => _gate.Dispose();
 
     private async Task<TResult> SendOnceAsync<TResult>(Func<ulong, CancellationToken, Task<TResult>> send, CancellationToken cancellationToken)
