@@ -17,7 +17,7 @@ namespace Phoenix.Node.Mempool;
 /// <remarks>
 /// <para>Thread-safe: every operation takes one internal lock, so <c>CheckTx</c> calls are serialized here.
 /// The caller guarantees that <c>CheckTx</c> does not run concurrently with <c>FinalizeBlock</c>/<c>Commit</c>
-/// if the application requires it (for example by calling <see cref="Update"/> from the commit path).</para>
+/// if the application requires it (for example by calling <see cref="Update(long, IReadOnlyList{ReadOnlyMemory{byte}})"/> from the commit path).</para>
 /// <para>Memory is bounded by <see cref="MempoolOptions.MaxTxsBytes"/>, <see cref="MempoolOptions.MaxTxs"/>,
 /// <see cref="MempoolOptions.CacheSize"/> hashes and <see cref="MempoolOptions.GossipQueueCapacity"/> entries,
 /// whatever peers send.</para>
@@ -220,6 +220,21 @@ public sealed class TxMempool : ITxMempool
 
             return result;
         }
+    }
+
+    /// <summary>Selects transactions for a proposal within a byte budget (the consensus engine's transaction source shape).</summary>
+    /// <param name="maxBytes">Maximum total bytes.</param>
+    /// <returns>The transactions' bytes in proposal order.</returns>
+    public IReadOnlyList<byte[]> ReapMaxBytes(long maxBytes)
+        => Reap(maxBytes, -1).Select(t => t.Tx.ToArray()).ToArray();
+
+    /// <summary>Removes a committed block's transactions and re-checks the rest (the consensus engine's transaction source shape).</summary>
+    /// <param name="height">The committed height.</param>
+    /// <param name="committedTxs">The block's transactions.</param>
+    public void Update(long height, IReadOnlyList<byte[]> committedTxs)
+    {
+        ArgumentNullException.ThrowIfNull(committedTxs);
+        Update(height, committedTxs.Select(t => (ReadOnlyMemory<byte>)t).ToArray());
     }
 
     /// <inheritdoc />

@@ -7,7 +7,7 @@ using Phoenix.Protocol.State;
 namespace Phoenix.Node.Storage;
 
 /// <summary>
-/// An <see cref="IBlockStore"/> over any <see cref="IKeyValueStore"/>: RocksDB for a node
+/// An <see cref="IEncodedBlockStore"/> over any <see cref="IKeyValueStore"/>: RocksDB for a node
 /// (<see cref="OpenRocksDb"/>), or <see cref="InMemoryKeyValueStore"/> for tests and simulations.
 /// </summary>
 /// <remarks>
@@ -15,7 +15,7 @@ namespace Phoenix.Node.Storage;
 /// height; <c>0x03 height</c> its commit (heights big-endian, so they sort). Every save is one atomic,
 /// synced batch. Thread-safe: writes are serialized internally.
 /// </remarks>
-public sealed class KeyValueBlockStore : IBlockStore
+public sealed class KeyValueBlockStore : IEncodedBlockStore
 {
     private const byte RangePrefix = 0x00;
     private const byte BlockPrefix = 0x01;
@@ -84,7 +84,7 @@ public sealed class KeyValueBlockStore : IBlockStore
     private string StorePath => _store is RocksDbKeyValueStore r ? r.Path : "(in-memory)";
 
     /// <inheritdoc />
-    public void SaveBlock(StoredBlock block, ReadOnlyMemory<byte> commit)
+    public void SaveBlock(EncodedBlock block, ReadOnlyMemory<byte> commit)
     {
         ArgumentNullException.ThrowIfNull(block);
         ArgumentOutOfRangeException.ThrowIfLessThan(block.Height, 1);
@@ -120,14 +120,14 @@ public sealed class KeyValueBlockStore : IBlockStore
     }
 
     /// <inheritdoc />
-    public StoredBlock? GetBlock(long height)
+    public EncodedBlock? GetBlock(long height)
     {
         var bytes = _store.Get(BlockKey(height));
         return bytes is null ? null : Decode(height, bytes);
     }
 
     /// <inheritdoc />
-    public StoredBlock? GetBlockByHash(Hash32 hash)
+    public EncodedBlock? GetBlockByHash(Hash32 hash)
     {
         var height = _store.Get(HashKey(hash));
         return height is { Length: 8 } ? GetBlock(BinaryPrimitives.ReadInt64BigEndian(height)) : null;
@@ -172,17 +172,17 @@ public sealed class KeyValueBlockStore : IBlockStore
     /// <inheritdoc />
     public void Dispose() => _store.Dispose();
 
-    private StoredBlock Decode(long height, byte[] bytes)
+    private EncodedBlock Decode(long height, byte[] bytes)
     {
         if (bytes.Length < Hash32.Length)
         {
             throw new StoreCorruptedException(StorePath, $"the block record at height {height} is truncated");
         }
 
-        return new StoredBlock(height, new Hash32(bytes.AsSpan(0, Hash32.Length)), bytes.AsMemory(Hash32.Length));
+        return new EncodedBlock(height, new Hash32(bytes.AsSpan(0, Hash32.Length)), bytes.AsMemory(Hash32.Length));
     }
 
-    private static byte[] Encode(StoredBlock block)
+    private static byte[] Encode(EncodedBlock block)
     {
         var result = new byte[Hash32.Length + block.Bytes.Length];
         block.Hash.TryWriteBytes(result);

@@ -291,4 +291,19 @@ public sealed class TxMempoolTests
         Assert.Contains(nameof(MempoolOptions.MaxTxs), ex.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(MempoolOptions.CacheSize), ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ReapMaxBytesAndUpdate_ByteArrayShape_SameAsReapAndUpdate()
+    {
+        var pool = Create();
+        pool.Add(Tx("a", 0, priority: 1));
+        pool.Add(Tx("b", 0, priority: 2));
+
+        var reaped = pool.ReapMaxBytes(1_000_000);
+        Assert.Equal(pool.Reap(-1, -1).Select(t => t.Tx.ToArray()), reaped);
+
+        _app.CommitBlock(reaped.Select(r => (ReadOnlyMemory<byte>)r));
+        pool.Update(1, reaped);
+        Assert.Equal(0, pool.Count);
+    }
 }

@@ -10,10 +10,10 @@ public sealed class KeyValueBlockStoreTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static StoredBlock Block(long height, string tag = "")
+    private static EncodedBlock Block(long height, string tag = "")
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes($"block {height}{tag}");
-        return new StoredBlock(height, Hash32.Sha256(bytes), bytes);
+        return new EncodedBlock(height, Hash32.Sha256(bytes), bytes);
     }
 
     private static byte[] CommitFor(long height) => System.Text.Encoding.UTF8.GetBytes($"commit {height}");

@@ -11,7 +11,7 @@ namespace Phoenix.Node.Storage;
 /// Heights are contiguous from <see cref="BaseHeight"/> to <see cref="Height"/>. A saved block is never
 /// overwritten by a different one. Reads may run concurrently with one writer.
 /// </remarks>
-public interface IBlockStore : IDisposable
+public interface IEncodedBlockStore : IDisposable
 {
     /// <summary>The lowest height still held (0 when empty).</summary>
     long BaseHeight { get; }
@@ -23,17 +23,17 @@ public interface IBlockStore : IDisposable
     /// <param name="block">The block.</param>
     /// <param name="commit">The encoded commit that decided it.</param>
     /// <exception cref="InvalidOperationException">The height is not <see cref="Height"/> + 1, or a different block is already stored at it.</exception>
-    void SaveBlock(StoredBlock block, ReadOnlyMemory<byte> commit);
+    void SaveBlock(EncodedBlock block, ReadOnlyMemory<byte> commit);
 
     /// <summary>Reads the block at a height.</summary>
     /// <param name="height">The height.</param>
     /// <returns>The block, or <see langword="null"/> when not held.</returns>
-    StoredBlock? GetBlock(long height);
+    EncodedBlock? GetBlock(long height);
 
     /// <summary>Reads a block by its hash.</summary>
     /// <param name="hash">The block hash.</param>
     /// <returns>The block, or <see langword="null"/> when not held.</returns>
-    StoredBlock? GetBlockByHash(Hash32 hash);
+    EncodedBlock? GetBlockByHash(Hash32 hash);
 
     /// <summary>Reads the commit that decided the block at a height.</summary>
     /// <param name="height">The height.</param>
@@ -50,4 +50,4 @@ public interface IBlockStore : IDisposable
 /// <param name="Height">The height.</param>
 /// <param name="Hash">The block (header) hash.</param>
 /// <param name="Bytes">The encoded block.</param>
-public sealed record StoredBlock(long Height, Hash32 Hash, ReadOnlyMemory<byte> Bytes);
+public sealed record EncodedBlock(long Height, Hash32 Hash, ReadOnlyMemory<byte> Bytes);
