@@ -146,7 +146,7 @@ public sealed class NodeGrpcService : NodeService.NodeServiceBase
             });
         }
 
-        if (_mempool is TxMempool pool && pool.Get(hash) is { } pending)
+        if (_mempool.Get(hash) is { } pending)
         {
             return Task.FromResult(new GetTxResponse { Hash = request.Hash, Tx = ApiMapping.Bytes(pending.Tx), Pending = true });
         }

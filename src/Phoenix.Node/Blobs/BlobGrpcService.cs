@@ -64,8 +64,8 @@ public sealed class BlobGrpcService : BlobService.BlobServiceBase
             throw Error(StatusCode.ResourceExhausted, $"blob {id} is {header.Size} bytes; the limit is {_options.MaxBlobBytes}");
         }
 
-        var buffer = new byte[header.Size];
-        long received = 0;
+        // Grow with the bytes actually received: a declared size reserves nothing.
+        using var buffer = new MemoryStream((int)Math.Min(header.Size, 1024 * 1024));
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         while (await requestStream.MoveNext(ct).ConfigureAwait(false))
         {
@@ -75,16 +75,16 @@ public sealed class BlobGrpcService : BlobService.BlobServiceBase
                 throw Error(StatusCode.InvalidArgument, "only chunks may follow the header");
             }
 
-            if (received + part.Chunk.Length > header.Size)
+            if (buffer.Length + part.Chunk.Length > header.Size)
             {
                 throw Error(StatusCode.InvalidArgument, $"the upload is longer than the declared {header.Size} bytes");
             }
 
-            part.Chunk.Span.CopyTo(buffer.AsSpan((int)received));
+            buffer.Write(part.Chunk.Span);
             hash.AppendData(part.Chunk.Span);
-            received += part.Chunk.Length;
         }
 
+        var received = buffer.Length;
         if (received != header.Size)
         {
             throw Error(StatusCode.InvalidArgument, $"the upload ended after {received} of the declared {header.Size} bytes");
@@ -102,7 +102,7 @@ public sealed class BlobGrpcService : BlobService.BlobServiceBase
         {
             try
             {
-                await _store.PutAsync(id, buffer, ct).ConfigureAwait(false);
+                await _store.PutAsync(id, buffer.GetBuffer().AsMemory(0, (int)received), ct).ConfigureAwait(false);
             }
             catch (BlobTooLargeException ex)
             {

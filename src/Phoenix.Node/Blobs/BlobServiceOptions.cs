@@ -8,7 +8,7 @@ public sealed class BlobServiceOptions
 {
     /// <summary>Largest blob accepted by upload or fetched from a peer.</summary>
     /// <value>The default value is 256 MiB (268435456).</value>
-    [Range(typeof(long), "1", "17179869184")]
+    [Range(typeof(long), "1", "2147418112")]
     public long MaxBlobBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>Size of the chunks a download sends (kept below gRPC's default 4 MiB message limit).</summary>

@@ -30,6 +30,11 @@ public interface ITxMempool
     /// <returns><see langword="true"/> when held.</returns>
     bool Contains(Hash32 txHash);
 
+    /// <summary>Reads a held transaction.</summary>
+    /// <param name="txHash">The transaction hash.</param>
+    /// <returns>The transaction, or <see langword="null"/> when not held.</returns>
+    MempoolTx? Get(Hash32 txHash);
+
     /// <summary>Selects transactions for a proposal: highest priority first, each sender's in sequence order, within the limits. Does not remove them.</summary>
     /// <param name="maxBytes">Maximum total bytes (-1: no limit).</param>
     /// <param name="maxGas">Maximum total gas wanted (-1: no limit).</param>

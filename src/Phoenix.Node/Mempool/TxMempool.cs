@@ -112,9 +112,7 @@ public sealed class TxMempool : ITxMempool
         }
     }
 
-    /// <summary>Reads a held transaction.</summary>
-    /// <param name="txHash">The hash.</param>
-    /// <returns>The transaction, or <see langword="null"/>.</returns>
+    /// <inheritdoc />
     public MempoolTx? Get(Hash32 txHash)
     {
         lock (_lock)
