@@ -25,7 +25,9 @@ public static class PhoenixNodeApiServiceCollectionExtensions
     /// The consensus engine registers what only it knows: <see cref="INodeStatus"/>, <see cref="IBlockReader"/>,
     /// <see cref="ITxIndex"/>, <see cref="IStateQuery"/>, <see cref="ITxMempool"/>, an
     /// <see cref="Phoenix.Protocol.Blobs.IBlobStore"/> and optionally an <see cref="IBlobPeerSource"/>; it publishes
-    /// committed blocks to the <see cref="ChainEventHub"/> singleton.
+    /// committed blocks to the <see cref="ChainEventHub"/> singleton. Missing blobs are fetched from
+    /// <see cref="PhoenixNodeOptions.Peers"/> through <see cref="GrpcBlobPeerSource"/> unless another
+    /// <see cref="IBlobPeerSource"/> was registered first.
     /// </remarks>
     public static IServiceCollection AddPhoenixNodeApi(this IServiceCollection services, string sectionName = PhoenixNodeOptions.SectionName)
     {
@@ -56,6 +58,9 @@ public static class PhoenixNodeApiServiceCollectionExtensions
         services.TryAddSingleton(sp => new ChainEventHub(sp.GetRequiredService<IOptions<NodeApiOptions>>().Value.EventQueueCapacity));
         services.TryAddSingleton<IChainEvents>(sp => sp.GetRequiredService<ChainEventHub>());
         services.TryAddSingleton<BlobPinTracker>();
+        services.TryAddSingleton<IBlobPeerSource>(sp => new GrpcBlobPeerSource(
+            sp.GetRequiredService<IOptions<PhoenixNodeOptions>>().Value.Peers.Select(p => new Uri(p)),
+            sp.GetService<Microsoft.Extensions.Logging.ILogger<GrpcBlobPeerSource>>()));
         services.AddHealthChecks().AddCheck<NodeHealthCheck>("phoenix-node");
         return services;
     }

@@ -65,5 +65,6 @@ public sealed class PhoenixNodeOptionsTests
 
         Assert.Same(provider.GetRequiredService<ChainEventHub>(), provider.GetRequiredService<IChainEvents>());
         Assert.Single(provider.GetServices<IValidateOptions<PhoenixNodeOptions>>());
+        Assert.IsType<Phoenix.Node.Blobs.GrpcBlobPeerSource>(provider.GetRequiredService<Phoenix.Node.Blobs.IBlobPeerSource>());
     }
 }
