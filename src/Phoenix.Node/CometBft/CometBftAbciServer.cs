@@ -107,8 +107,8 @@ public sealed class CometBftAbciServer : IAsyncDisposable
         CometBftLog.Started(_logger, _options.Transport, _options.Version, _listenAddress);
     }
 
-    /// <summary>Stops listening and closes every connection. The application is not disposed.</summary>
-    /// <param name="cancellationToken">Cancels a graceful gRPC shutdown.</param>
+    /// <summary>Stops listening and closes every connection at once. The application is not disposed.</summary>
+    /// <param name="cancellationToken">Not used for waiting: open connections are aborted without a drain.</param>
     /// <returns>A task that completes when the server is stopped.</returns>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
@@ -121,7 +121,11 @@ public sealed class CometBftAbciServer : IAsyncDisposable
         if (_grpc is { } grpc)
         {
             _grpc = null;
-            await grpc.StopAsync(cancellationToken).ConfigureAwait(false);
+            // CometBFT holds its connections open forever, so a graceful drain would only wait:
+            // stop accepting and abort open connections at once (CometBFT reconnects on restart).
+            using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await abort.CancelAsync().ConfigureAwait(false);
+            await grpc.StopAsync(abort.Token).ConfigureAwait(false);
             await grpc.DisposeAsync().ConfigureAwait(false);
         }
 
