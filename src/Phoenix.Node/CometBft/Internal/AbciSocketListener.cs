@@ -116,7 +116,14 @@ internal sealed class AbciSocketListener : IAsyncDisposable
         var writer = PipeWriter.Create(stream);
         try
         {
-            await ServeAsync(reader, writer, cancellationToken).ConfigureAwait(false);
+            if (await ServeAsync(reader, writer, cancellationToken).ConfigureAwait(false))
+            {
+                // Closing after a malformed frame: half-close and discard what the peer still sends,
+                // so the kernel does not answer unread bytes with a reset that would destroy the
+                // exception response before the peer reads it.
+                socket.Shutdown(SocketShutdown.Send);
+                await DrainAsync(reader, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
         {
@@ -147,7 +154,23 @@ internal sealed class AbciSocketListener : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync(PipeReader reader, PipeWriter writer, CancellationToken cancellationToken)
+    private async Task DrainAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        long drained = 0;
+        while (drained <= _maxFrameBytes)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            drained += result.Buffer.Length;
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Serves frames until the peer closes (false) or a malformed frame closes the connection (true).</summary>
+    private async Task<bool> ServeAsync(PipeReader reader, PipeWriter writer, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -191,7 +214,7 @@ internal sealed class AbciSocketListener : IAsyncDisposable
 
             if (close || result.IsCompleted)
             {
-                return;
+                return close;
             }
         }
     }
