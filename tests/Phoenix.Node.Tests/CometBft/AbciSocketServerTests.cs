@@ -120,3 +120,43 @@ public sealed class AbciSocketServerTests
         Assert.Null(await client.ReadFrameAsync("close on stop"));
     }
 }
+
+public sealed class AbciUnixSocketTests
+{
+    [Fact]
+    public async Task Start_StaleSocketFile_IsReplaced()
+    {
+        var address = TestServers.UnixSocketAddress();
+        var path = address["unix://".Length..];
+        // A bound socket that does not listen: its file exists but nothing answers, as after a crash.
+        using var dead = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        dead.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+
+        Assert.True(File.Exists(path), "the stale socket file should exist before the server starts");
+        await using var server = await TestServers.StartAsync(new KvStoreApplication(new KvDurableStore()), AbciTransport.Socket, AbciProtocolVersion.V0_38, address);
+        await using var comet = await CometBftSide.ConnectAsync(server.ListenAddress, AbciTransport.Socket, AbciProtocolVersion.V0_38);
+        Assert.Equal("up", await comet.EchoAsync("up"));
+    }
+
+    [Fact]
+    public async Task Start_LiveServerOnSamePath_ThrowsAndLeavesItRunning()
+    {
+        var address = TestServers.UnixSocketAddress();
+        await using var first = await TestServers.StartAsync(new KvStoreApplication(new KvDurableStore()), AbciTransport.Socket, AbciProtocolVersion.V0_38, address);
+        var second = new CometBftAbciServer(new KvStoreApplication(new KvDurableStore()), new CometBftOptions { Address = address });
+        var e = await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => second.StartAsync());
+        Assert.Equal(System.Net.Sockets.SocketError.AddressAlreadyInUse, e.SocketErrorCode);
+        await using var comet = await CometBftSide.ConnectAsync(first.ListenAddress, AbciTransport.Socket, AbciProtocolVersion.V0_38);
+        Assert.Equal("still up", await comet.EchoAsync("still up"));
+    }
+
+    [Fact]
+    public async Task Stop_RemovesSocketFile()
+    {
+        var address = TestServers.UnixSocketAddress();
+        var server = await TestServers.StartAsync(new KvStoreApplication(new KvDurableStore()), AbciTransport.Socket, AbciProtocolVersion.V0_38, address);
+        Assert.True(File.Exists(address["unix://".Length..]), "the socket file should exist while the server runs");
+        await server.StopAsync();
+        Assert.False(File.Exists(address["unix://".Length..]), "the socket file should be removed on stop");
+    }
+}

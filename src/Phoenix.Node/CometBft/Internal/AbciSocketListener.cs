@@ -30,9 +30,9 @@ internal sealed class AbciSocketListener : IAsyncDisposable
         _handler = handler;
         _maxFrameBytes = maxFrameBytes;
         _logger = logger;
-        if (endPoint is UnixDomainSocketEndPoint unix && unix.ToString() is { Length: > 0 } path && File.Exists(path))
+        if (endPoint is UnixDomainSocketEndPoint unix && unix.ToString() is { Length: > 0 } path)
         {
-            File.Delete(path); // a stale socket file from a previous run
+            RemoveStaleUnixSocket(path);
         }
 
         _listenSocket = endPoint is UnixDomainSocketEndPoint
@@ -53,6 +53,31 @@ internal sealed class AbciSocketListener : IAsyncDisposable
     }
 
     public EndPoint LocalEndPoint { get; }
+
+    /// <summary>
+    /// Deletes a socket file left by a process that died without cleaning up (nothing answers on
+    /// it); a live server on the path makes this throw instead of stealing its address.
+    /// </summary>
+    private static void RemoveStaleUnixSocket(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            File.Delete(path);
+            return;
+        }
+
+        throw new SocketException((int)SocketError.AddressAlreadyInUse);
+    }
 
     public void Start() => _acceptLoop = AcceptLoopAsync(_stopping.Token);
 
