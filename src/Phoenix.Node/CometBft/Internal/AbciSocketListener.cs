@@ -136,7 +136,20 @@ internal sealed class AbciSocketListener : IAsyncDisposable
     {
         await registered.ConfigureAwait(false);
         CometBftLog.ConnectionOpened(_logger, id);
-        var stream = new NetworkStream(socket, ownsSocket: true);
+        NetworkStream stream;
+        try
+        {
+            stream = new NetworkStream(socket, ownsSocket: true);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // Closed before it was served (the server is stopping or the peer already left).
+            socket.Dispose();
+            _connections.TryRemove(id, out _);
+            CometBftLog.ConnectionClosed(_logger, id);
+            return;
+        }
+
         var reader = PipeReader.Create(stream);
         var writer = PipeWriter.Create(stream);
         try
