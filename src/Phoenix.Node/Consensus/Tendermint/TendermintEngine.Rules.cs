@@ -343,6 +343,12 @@ public sealed partial class TendermintEngine
             return MessageOutcome.RejectedInvalid;
         }
 
+        var known = (vote.Type == SignedMsgType.Prevote ? _prevotes : _precommits).GetValueOrDefault(vote.Round)?.Get(vote.ValidatorIndex);
+        if (known is not null && known.Signature.AsSpan().SequenceEqual(vote.Signature) && known.BlockId.Equals(vote.BlockId))
+        {
+            return MessageOutcome.Duplicate;
+        }
+
         var validator = set.Validators[vote.ValidatorIndex];
         if (!vote.Verify(ChainId, validator.PublicKey))
         {

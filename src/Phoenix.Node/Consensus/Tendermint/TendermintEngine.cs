@@ -186,6 +186,7 @@ public sealed partial class TendermintEngine
 
         ResetHeight();
         StartRound(0);
+        _outbox.ScheduleTimeout(GossipTick());
         _replaying = true;
         try
         {
@@ -253,6 +254,13 @@ public sealed partial class TendermintEngine
     {
         ArgumentNullException.ThrowIfNull(timeout);
         EnsureStarted();
+        if (timeout.Step == RoundStep.NewRound)
+        {
+            Regossip();
+            _outbox.ScheduleTimeout(GossipTick());
+            return;
+        }
+
         if (timeout.Height != Height)
         {
             return;
@@ -261,6 +269,41 @@ public sealed partial class TendermintEngine
         _o.Wal.Write(new WalTimeout(timeout), sync: false);
         ProcessTimeout(timeout);
         CheckRules();
+    }
+
+    // Votes are broadcast once; this periodic re-send of the node's own messages for the current round stands in for
+    // CometBFT's continuous gossip, so lost messages, returning nodes and healed partitions still reach a quorum.
+    private TimeoutInfo GossipTick() => new(0, 0, RoundStep.NewRound, _o.Timeouts.ProposeTimeout(0));
+
+    private void Regossip()
+    {
+        if (Step == RoundStep.NewHeight || _o.Signer is null)
+        {
+            return;
+        }
+
+        if (_proposals.TryGetValue(Round, out var proposal) && _o.Signer is not null
+            && State.Validators.ProposerForRound(Round).Address.AsSpan().SequenceEqual(Validator.AddressOf(_o.Signer.PublicKey)))
+        {
+            _outbox.Broadcast(proposal);
+        }
+
+        var me = State.Validators.GetByAddress(Validator.AddressOf(_o.Signer!.PublicKey), out var index);
+        if (me is null)
+        {
+            return;
+        }
+
+        foreach (var sets in new[] { _prevotes, _precommits })
+        {
+            for (var r = Math.Max(0, Round - 1); r <= Round; r++)
+            {
+                if (sets.GetValueOrDefault(r)?.Get(index) is { } vote)
+                {
+                    _outbox.Broadcast(new VoteMessage(vote));
+                }
+            }
+        }
     }
 
     private void EnsureStarted()
