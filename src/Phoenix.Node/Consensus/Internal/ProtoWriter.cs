@@ -1,4 +1,6 @@
-using Google.Protobuf;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
 
 namespace Phoenix.Node.Consensus.Internal;
 
@@ -7,93 +9,77 @@ namespace Phoenix.Node.Consensus.Internal;
 /// byte (canonical sign bytes, header leaves, commit signatures). Zero scalars and empty bytes or
 /// strings are omitted, as proto3 requires, unless a method says otherwise.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Wraps a MemoryStream, which holds no unmanaged resources.")]
 internal sealed class ProtoWriter
 {
-    private readonly MemoryStream _stream = new();
-    private readonly CodedOutputStream _out;
-
-    public ProtoWriter() => _out = new CodedOutputStream(_stream, leaveOpen: true);
+    private readonly ArrayBufferWriter<byte> _buffer = new(128);
 
     public ProtoWriter Varint(int field, ulong value)
     {
         if (value != 0)
         {
-            _out.WriteTag(field, WireFormat.WireType.Varint);
-            _out.WriteUInt64(value);
+            Tag(field, 0);
+            WriteVarint(value);
         }
 
         return this;
     }
 
-    public ProtoWriter Int64(int field, long value)
-    {
-        if (value != 0)
-        {
-            _out.WriteTag(field, WireFormat.WireType.Varint);
-            _out.WriteInt64(value);
-        }
-
-        return this;
-    }
+    public ProtoWriter Int64(int field, long value) => Varint(field, unchecked((ulong)value));
 
     public ProtoWriter SFixed64(int field, long value)
     {
         if (value != 0)
         {
-            _out.WriteTag(field, WireFormat.WireType.Fixed64);
-            _out.WriteSFixed64(value);
+            Tag(field, 1);
+            BinaryPrimitives.WriteInt64LittleEndian(_buffer.GetSpan(8), value);
+            _buffer.Advance(8);
         }
 
         return this;
     }
 
-    public ProtoWriter Bytes(int field, ReadOnlySpan<byte> value)
-    {
-        if (!value.IsEmpty)
-        {
-            _out.WriteTag(field, WireFormat.WireType.LengthDelimited);
-            _out.WriteBytes(ByteString.CopyFrom(value));
-        }
-
-        return this;
-    }
+    public ProtoWriter Bytes(int field, ReadOnlySpan<byte> value) => value.IsEmpty ? this : Message(field, value);
 
     public ProtoWriter String(int field, string value)
-    {
-        if (value.Length != 0)
-        {
-            _out.WriteTag(field, WireFormat.WireType.LengthDelimited);
-            _out.WriteString(value);
-        }
-
-        return this;
-    }
+        => value.Length == 0 ? this : Message(field, Encoding.UTF8.GetBytes(value));
 
     /// <summary>Writes an embedded message, always (gogoproto non-nullable semantics), even when empty.</summary>
     public ProtoWriter Message(int field, ReadOnlySpan<byte> encoded)
     {
-        _out.WriteTag(field, WireFormat.WireType.LengthDelimited);
-        _out.WriteBytes(ByteString.CopyFrom(encoded));
+        Tag(field, 2);
+        WriteVarint((ulong)encoded.Length);
+        _buffer.Write(encoded);
         return this;
     }
 
-    public byte[] ToArray()
-    {
-        _out.Flush();
-        return _stream.ToArray();
-    }
+    public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
 
     /// <summary>Returns <c>uvarint(len) || bytes</c> (Go's <c>protoio.MarshalDelimited</c>).</summary>
     public byte[] ToDelimitedArray()
     {
-        var body = ToArray();
-        var prefix = CodedOutputStream.ComputeLengthSize(body.Length);
-        var result = new byte[prefix + body.Length];
-        var o = new CodedOutputStream(result);
-        o.WriteLength(body.Length);
-        o.Flush();
-        body.CopyTo(result.AsSpan(prefix));
+        var body = _buffer.WrittenSpan;
+        var prefix = new ProtoWriter();
+        prefix.WriteVarint((ulong)body.Length);
+        var p = prefix._buffer.WrittenSpan;
+        var result = new byte[p.Length + body.Length];
+        p.CopyTo(result);
+        body.CopyTo(result.AsSpan(p.Length));
         return result;
+    }
+
+    private void Tag(int field, int wireType) => WriteVarint((ulong)((field << 3) | wireType));
+
+    private void WriteVarint(ulong value)
+    {
+        var span = _buffer.GetSpan(10);
+        var i = 0;
+        while (value >= 0x80)
+        {
+            span[i++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        span[i++] = (byte)value;
+        _buffer.Advance(i);
     }
 }

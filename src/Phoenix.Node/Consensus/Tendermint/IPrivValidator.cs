@@ -35,20 +35,21 @@ public interface IPrivValidator
 /// any instant and restarted cannot sign a conflicting message. Re-signing the same message returns the stored
 /// signature; a vote differing only in its timestamp gets the stored signature and timestamp.
 /// </summary>
-public sealed class FilePrivValidator : IPrivValidator
+public sealed class FilePrivValidator : IPrivValidator, IDisposable
 {
     private const int StepPropose = 1;
     private const int StepPrevote = 2;
     private const int StepPrecommit = 3;
 
-    private readonly byte[] _seed;
+    private readonly NSec.Cryptography.Key _key;
     private readonly string? _statePath;
     private readonly Lock _lock = new();
     private LastSignState _last;
 
     private FilePrivValidator(ReadOnlySpan<byte> seed, string? statePath)
     {
-        _seed = seed.ToArray();
+        // The key is imported once (importing per signature costs a guarded allocation each time).
+        _key = NSec.Cryptography.Key.Import(NSec.Cryptography.SignatureAlgorithm.Ed25519, seed, NSec.Cryptography.KeyBlobFormat.RawPrivateKey);
         PublicKey = Ed25519.GetPublicKey(seed);
         _statePath = statePath;
         _last = statePath is not null && File.Exists(statePath) ? Load(statePath) : new LastSignState(0, 0, 0, null, null, 0, 0);
@@ -107,7 +108,7 @@ public sealed class FilePrivValidator : IPrivValidator
                     signed = null;
                     return false;
                 default:
-                    var signature = Ed25519.Sign(_seed, signBytes);
+                    var signature = NSec.Cryptography.SignatureAlgorithm.Ed25519.Sign(_key, signBytes);
                     Persist(new LastSignState(vote.Height, vote.Round, step, signBytes, signature, vote.Timestamp.Seconds, vote.Timestamp.Nanos));
                     signed = vote with { Signature = signature };
                     return true;
@@ -137,13 +138,16 @@ public sealed class FilePrivValidator : IPrivValidator
                     signed = null;
                     return false;
                 default:
-                    var signature = Ed25519.Sign(_seed, signBytes);
+                    var signature = NSec.Cryptography.SignatureAlgorithm.Ed25519.Sign(_key, signBytes);
                     Persist(new LastSignState(proposal.Height, proposal.Round, StepPropose, signBytes, signature, proposal.Timestamp.Seconds, proposal.Timestamp.Nanos));
                     signed = proposal with { Signature = signature };
                     return true;
             }
         }
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _key.Dispose();
 
     private enum HrsCheck
     {

@@ -94,6 +94,7 @@ public sealed partial class TendermintEngine
     private int _validRound = -1;
     private (long Height, DateTimeOffset At) _lastSyncRequest = (-1, DateTimeOffset.MinValue);
     private bool _replaying;
+    private (long, int, RoundStep) _lastGossipPosition;
 
     /// <summary>Creates an engine; call <see cref="Start"/> before anything else.</summary>
     /// <param name="options">Dependencies and settings.</param>
@@ -277,7 +278,10 @@ public sealed partial class TendermintEngine
 
     private void Regossip()
     {
-        if (Step == RoundStep.NewHeight || _o.Signer is null)
+        var position = (Height, Round, Step);
+        var stuck = position == _lastGossipPosition;
+        _lastGossipPosition = position;
+        if (!stuck || Step == RoundStep.NewHeight || _o.Signer is null)
         {
             return;
         }

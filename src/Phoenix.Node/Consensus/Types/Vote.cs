@@ -33,7 +33,7 @@ public sealed record Vote(
     /// <param name="publicKey">The validator's public key.</param>
     /// <returns>Whether the vote is authentic.</returns>
     public bool Verify(string chainId, ReadOnlySpan<byte> publicKey)
-        => ValidatorAddress.AsSpan().SequenceEqual(Validator.AddressOf(publicKey)) && Ed25519.Verify(publicKey, SignBytes(chainId), Signature);
+        => ValidatorAddress.AsSpan().SequenceEqual(Validator.AddressOf(publicKey)) && VerifiedSignatureCache.Verify(publicKey, SignBytes(chainId), Signature);
 
     /// <summary>proto(Vote{type=1, height=2, round=3, block_id=4, timestamp=5, validator_address=6, validator_index=7, signature=8}).</summary>
     /// <returns>The encoding (as hashed inside duplicate-vote evidence).</returns>

@@ -102,18 +102,18 @@ public class SimulatedConsensusTests
             });
         h.AddTx(KvStoreApplication.SetTx("hello", "world"));
         h.Network.StartAll();
-        Assert.True(h.Network.RunUntil(() => h.AllReached(2), TimeSpan.FromMinutes(1)), $"expected height 2, min {h.MinHeight()}");
+        Assert.True(h.Network.RunUntil(() => h.AllReached(1), TimeSpan.FromMinutes(1)), $"expected height 1, min {h.MinHeight()}");
 
         // 60/40 split: neither side has more than 2/3, so nobody commits.
         var ids = h.Network.Nodes.Keys.ToList();
         h.Network.Partition(ids.Take(60), ids.Skip(60));
-        h.Network.RunFor(TimeSpan.FromSeconds(3));
+        h.Network.RunFor(TimeSpan.FromMilliseconds(500));
         var stalled = h.Network.Nodes.Values.Max(n => n.Engine.State.LastBlockHeight);
-        h.Network.RunFor(TimeSpan.FromSeconds(3));
+        h.Network.RunFor(TimeSpan.FromMilliseconds(1500));
         Assert.Equal(stalled, h.Network.Nodes.Values.Max(n => n.Engine.State.LastBlockHeight));
 
         h.Network.Heal();
-        Assert.True(h.Network.RunUntil(() => h.AllReached(stalled + 2), TimeSpan.FromMinutes(2)), $"expected progress after healing, min {h.MinHeight()}");
+        Assert.True(h.Network.RunUntil(() => h.AllReached(stalled + 1), TimeSpan.FromMinutes(2)), $"expected progress after healing, min {h.MinHeight()}");
         h.AssertAgreement();
         Assert.Single(h.Apps.Values.Where(a => a.Height == h.MinHeight()).Select(a => Convert.ToHexString(a.AppHash)).Distinct());
     }
