@@ -380,6 +380,13 @@ public sealed partial class TendermintEngine
                     {
                         LogEquivocation(_log, Convert.ToHexString(vote.ValidatorAddress), vote.Height, vote.Round);
                     }
+
+                    // Relay both votes so that validators which saw only one of them learn of the equivocation too.
+                    if (!_replaying)
+                    {
+                        _outbox.Broadcast(new VoteMessage(conflicting!));
+                        _outbox.Broadcast(new VoteMessage(vote));
+                    }
                 }
 
                 return MessageOutcome.Accepted;
