@@ -111,6 +111,10 @@ public sealed class GrpcPeerTransport : IConsensusTransport
         }
     }
 
+    /// <summary>Adds a peer to dial once started (same as listing it in <see cref="GrpcPeerTransportOptions.Peers"/>).</summary>
+    /// <param name="peer">The peer.</param>
+    public void AddPeerOnStart(PeerAddress peer) => _options.Peers.Add(peer);
+
     /// <summary>Starts dialing another peer (for peers learned after start).</summary>
     /// <param name="peer">The peer.</param>
     public void AddPeer(PeerAddress peer)

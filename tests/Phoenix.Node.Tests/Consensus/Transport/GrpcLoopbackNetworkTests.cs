@@ -46,6 +46,47 @@ public class GrpcLoopbackNetworkTests
         net.AssertSameAppHashAt(target, rest);
     }
 
+    [Fact]
+    public async Task ValidatorKilledAndRestarted_OverGrpc_CatchesUpWithoutDoubleSigning()
+    {
+        var dir = Directory.CreateTempSubdirectory("phx-grpc-restart-").FullName;
+        try
+        {
+            var signerPath = Path.Combine(dir, "signer.json");
+            var wal = new FileConsensusWal(Path.Combine(dir, "cs.wal"));
+            var store = new InMemoryBlockStore();
+            await using var net = await LoopbackNetwork.StartAsync(4, (i, o) => i != 3 ? o : new TendermintEngineOptions
+            {
+                Genesis = o.Genesis, Application = o.Application, Timeouts = o.Timeouts,
+                Signer = FilePrivValidator.Open(SimulationHarness.Seed(3), signerPath), Wal = wal, BlockStore = store,
+            });
+            await net.WaitAllAsync(5, net.Nodes);
+            var victim = net.Nodes[3];
+            await victim.DisposeAsync();
+            wal.Dispose();
+            ((IDisposable)net.Options[3].Signer!).Dispose();
+            var stoppedAt = store.Height;
+            var others = net.Nodes.Take(3).ToList();
+            await net.WaitAllAsync(stoppedAt + 5, others);
+
+            var restarted = await net.RestartAsync(3, new TendermintEngineOptions
+            {
+                Genesis = net.Options[3].Genesis, Application = new KvStoreApplication(), Timeouts = net.Options[3].Timeouts,
+                Signer = FilePrivValidator.Open(SimulationHarness.Seed(3), signerPath), Wal = new FileConsensusWal(Path.Combine(dir, "cs.wal")), BlockStore = store,
+            });
+            var target = others.Max(n => n.Height) + 3;
+            await net.WaitAllAsync(target, net.Nodes);
+            net.AssertSameAppHashAt(target);
+
+            // No validator saw conflicting votes from the restarted one (its evidence would reach FinalizeBlock).
+            Assert.All(net.Options.Take(3), o => Assert.Empty(((KvStoreApplication)o.Application).Misbehavior));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private sealed class LoopbackNetwork : IAsyncDisposable
     {
         private readonly Dictionary<ConsensusNode, Dictionary<long, byte[]>> _appHashes = [];
@@ -56,7 +97,41 @@ public class GrpcLoopbackNetworkTests
 
         public List<GrpcPeerTransport> Transports { get; } = [];
 
-        public static async Task<LoopbackNetwork> StartAsync(int count)
+        public List<TendermintEngineOptions> Options { get; } = [];
+
+        /// <summary>Restarts node <paramref name="i"/> on its old port with its store, signer file and WAL (a process restart).</summary>
+        public async Task<ConsensusNode> RestartAsync(int i, TendermintEngineOptions options)
+        {
+            var old = Transports[i].ListenAddress!;
+            var transport = new GrpcPeerTransport(new GrpcPeerTransportOptions
+            {
+                NodeId = SimulationHarness.NodeId(i),
+                ChainId = SimulationHarness.ChainId,
+                ListenEndPoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, old.Port),
+            });
+            for (var j = 0; j < Nodes.Count; j++)
+            {
+                if (j != i)
+                {
+                    transport.AddPeerOnStart(new PeerAddress(SimulationHarness.NodeId(j), Transports[j].ListenAddress!));
+                }
+            }
+
+            var node = new ConsensusNode(options, transport);
+            lock (_lock)
+            {
+                _appHashes[node] = [];
+                _waiters[node] = [];
+            }
+
+            node.Engine.BlockCommitted += (_, e) => OnCommitted(node, e);
+            Nodes[i] = node;
+            Transports[i] = transport;
+            await node.StartAsync();
+            return node;
+        }
+
+        public static async Task<LoopbackNetwork> StartAsync(int count, Func<int, TendermintEngineOptions, TendermintEngineOptions>? customize = null)
         {
             var net = new LoopbackNetwork();
             var seeds = Enumerable.Range(0, count).Select(SimulationHarness.Seed).ToList();
@@ -69,7 +144,7 @@ public class GrpcLoopbackNetworkTests
             })).ToList();
             for (var i = 0; i < count; i++)
             {
-                var node = new ConsensusNode(new TendermintEngineOptions
+                var options = new TendermintEngineOptions
                 {
                     Genesis = genesis,
                     Application = new KvStoreApplication(),
@@ -81,7 +156,10 @@ public class GrpcLoopbackNetworkTests
                         Precommit = TimeSpan.FromMilliseconds(200), PrecommitDelta = TimeSpan.FromMilliseconds(100),
                         Commit = TimeSpan.FromMilliseconds(10),
                     },
-                }, transports[i]);
+                };
+                options = customize?.Invoke(i, options) ?? options;
+                net.Options.Add(options);
+                var node = new ConsensusNode(options, transports[i]);
                 net._appHashes[node] = [];
                 net._waiters[node] = [];
                 node.Engine.BlockCommitted += (_, e) => net.OnCommitted(node, e);
