@@ -23,7 +23,8 @@ namespace Phoenix.Protocol.Application;
 /// </para>
 /// <para>
 /// <see cref="InitChain"/> commits the genesis state at height <c>InitialHeight - 1</c> at once, so
-/// <see cref="Info"/> reports it immediately. Snapshots (state sync) are not offered yet: the four
+/// <see cref="Info"/> reports it immediately; a repeated InitChain with the same genesis (crash
+/// before block 1) returns the same answer, and one with a different genesis throws. Snapshots (state sync) are not offered yet: the four
 /// snapshot calls return no snapshots and reject offers.
 /// </para>
 /// </remarks>
@@ -110,6 +111,11 @@ public sealed partial class PhoenixApplication : IAbciApplication
             throw new InvalidOperationException("InitChain called on a chain that already has blocks.");
         }
 
+        if (_pending is not null)
+        {
+            throw new InvalidOperationException("InitChain called while a block is pending.");
+        }
+
         var genesis = Genesis.Genesis.FromJson(request.AppStateBytes.Span);
         var errors = genesis.Validate();
         if (errors.Count > 0)
@@ -122,10 +128,34 @@ public sealed partial class PhoenixApplication : IAbciApplication
             throw new InvalidOperationException($"The genesis chain id '{genesis.ChainId}' differs from the engine's '{request.ChainId}'.");
         }
 
-        var state = new StateCache(_committed);
+        var height = Math.Max(0, request.InitialHeight - 1);
+        if (_committed.HasState)
+        {
+            // A repeated InitChain (the engine crashed before block 1 was committed): recompute the
+            // genesis on empty state and accept it only if it reproduces the committed genesis.
+            using var scratchStore = new InMemoryKeyValueStore();
+            var scratch = new CommittedState(scratchStore);
+            var (replayRoot, replayUpdates) = ApplyGenesis(scratch, genesis, height);
+            if (_committed.Height != height || replayRoot != _committed.Root)
+            {
+                throw new InvalidOperationException("InitChain called again with a different genesis than the one committed.");
+            }
+
+            return new InitChainResponse(null, replayUpdates, replayRoot.ToArray());
+        }
+
+        var (root, updates) = ApplyGenesis(_committed, genesis, height);
+        LoadChainSettings();
+        _checkState = new StateCache(_committed);
+        return new InitChainResponse(null, updates, root.ToArray());
+    }
+
+    private (Hash32 Root, List<ValidatorUpdate> Updates) ApplyGenesis(CommittedState target, Genesis.Genesis genesis, long height)
+    {
+        var state = new StateCache(target);
         state.Set(ChainIdKey, System.Text.Encoding.UTF8.GetBytes(genesis.ChainId));
         state.Set(ParametersKey, JsonSerializer.SerializeToUtf8Bytes(genesis.Parameters, GenesisJson.ParameterOptions));
-        var context = new ModuleContext(genesis.ChainId, Math.Max(0, request.InitialHeight - 1), genesis.GenesisTime, genesis.Parameters, state);
+        var context = new ModuleContext(genesis.ChainId, height, genesis.GenesisTime, genesis.Parameters, state);
         var updates = new List<ValidatorUpdate>();
         foreach (var module in _modules)
         {
@@ -137,12 +167,9 @@ public sealed partial class PhoenixApplication : IAbciApplication
             updates.AddRange(genesis.Validators.Select(v => new ValidatorUpdate(v.ConsensusKey.ToArray(), v.Power)));
         }
 
-        var height = Math.Max(0, request.InitialHeight - 1);
-        var root = _committed.Stage(height, state.Writes);
-        _committed.Commit();
-        LoadChainSettings();
-        _checkState = new StateCache(_committed);
-        return new InitChainResponse(null, updates, root.ToArray());
+        var root = target.Stage(height, state.Writes);
+        target.Commit();
+        return (root, updates);
     }
 
     /// <inheritdoc />
