@@ -23,6 +23,7 @@ public class FinalizeBlockBenchmarks
     private const int Count = 10_000;
     private PhoenixApplication _sequential = null!;
     private PhoenixApplication _parallel = null!;
+    private PhoenixApplication _preVerified = null!;
     private List<ReadOnlyMemory<byte>> _txs = null!;
     private List<SignedTransaction> _decoded = null!;
 
@@ -34,6 +35,12 @@ public class FinalizeBlockBenchmarks
             Parallel.For(0, transactions.Count, i => r[i] = transactions[i].VerifySignature());
             r.CopyTo(results);
         }
+    }
+
+    /// <summary>Trusts every signature: isolates the cost of applying the block (for comparison only; never use in a node).</summary>
+    private sealed class AlreadyVerified : ISignatureBatchVerifier
+    {
+        public void VerifyAll(IReadOnlyList<SignedTransaction> transactions, Span<bool> results) => results.Fill(true);
     }
 
     [GlobalSetup]
@@ -49,6 +56,7 @@ public class FinalizeBlockBenchmarks
         var genesis = builder.Build().ToJson();
         _sequential = Init(new PhoenixApplicationBuilder(), genesis);
         _parallel = Init(new PhoenixApplicationBuilder().UseSignatureVerifier(new ParallelVerifier()), genesis);
+        _preVerified = Init(new PhoenixApplicationBuilder().UseSignatureVerifier(new AlreadyVerified()), genesis);
         _txs = [.. keys.Select((k, i) => (ReadOnlyMemory<byte>)Build.A.Transfer.From(k).To(keys[(i + 1) % Count]).Amount(1_000, Denom.Spark).Fee(100, Denom.Phnx).Signed())];
         _decoded = [.. _txs.Select(t => _sequential.Decoder.Decode(t.Span).Transaction!)];
     }
@@ -80,6 +88,9 @@ public class FinalizeBlockBenchmarks
         var r = _sequential.FinalizeBlock(Request());
         return r.TxResults[^1].IsOk ? r.AppHash : throw new InvalidOperationException(r.TxResults[^1].Log);
     }
+
+    [Benchmark(OperationsPerInvoke = Count, Description = "FinalizeBlock, 10k transfers (signatures pre-verified)")]
+    public ReadOnlyMemory<byte> FinalizeBlockApplyOnly() => _preVerified.FinalizeBlock(Request()).AppHash;
 
     [Benchmark(OperationsPerInvoke = Count, Description = "FinalizeBlock, 10k transfers (parallel verify)")]
     public ReadOnlyMemory<byte> FinalizeBlockParallelVerify() => _parallel.FinalizeBlock(Request()).AppHash;
