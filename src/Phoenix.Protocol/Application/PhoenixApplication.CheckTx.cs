@@ -11,7 +11,8 @@ public sealed partial class PhoenixApplication
     /// <inheritdoc />
     /// <remarks>
     /// Decodes, verifies the signature and runs the transaction checks (chain id, timeout at the
-    /// next height, sequence, fee and the balance to pay it) against the check state, which then
+    /// next height, sequence, fee and the balance to pay it, vesting judged at the last block time)
+    /// against the check state, which then
     /// keeps the fee and sequence so a sender's next transaction checks against them. Messages are
     /// not executed here. The local minimum fee applies only here.
     /// </remarks>
@@ -31,7 +32,7 @@ public sealed partial class PhoenixApplication
         }
 
         var scratch = new StateCache(_checkState);
-        var context = new ModuleContext(_chainId, _committed.Height + 1, default, _parameters, scratch);
+        var context = new ModuleContext(_chainId, _committed.Height + 1, _lastBlockTime, _parameters, scratch);
         var result = Ante(context, tx, tx.VerifySignature(), _committed.Height + 1);
         if (!result.IsOk)
         {

@@ -29,6 +29,7 @@ public sealed partial class PhoenixApplication
 
         _committed.DiscardStaged();
         var state = new StateCache(_committed);
+        SetBlockTime(state, request.Time);
         var context = new ModuleContext(_chainId, request.Height, request.Time, _parameters, state);
         var block = new BlockInfo(request.Height, request.Time, request.ProposerAddress, request.DecidedLastCommit, request.Misbehavior);
         foreach (var module in _modules)

@@ -35,6 +35,7 @@ public sealed partial class PhoenixApplication : IAbciApplication
 
     private static readonly byte[] ChainIdKey = "params/chain_id"u8.ToArray();
     private static readonly byte[] ParametersKey = "params/chain"u8.ToArray();
+    private static readonly byte[] BlockTimeKey = "params/block_time"u8.ToArray();
 
     private readonly CommittedState _committed;
     private readonly IReadOnlyList<PhoenixModule> _modules;
@@ -45,6 +46,7 @@ public sealed partial class PhoenixApplication : IAbciApplication
     private PendingBlock? _pending;
     private string _chainId = string.Empty;
     private ChainParameters _parameters = ChainParameters.Default;
+    private Timestamp _lastBlockTime;
     private TxDecoder _decoder;
 
     private sealed record PendingBlock(long Height, Hash32 AppHash, StateCache State);
@@ -155,6 +157,7 @@ public sealed partial class PhoenixApplication : IAbciApplication
         var state = new StateCache(target);
         state.Set(ChainIdKey, System.Text.Encoding.UTF8.GetBytes(genesis.ChainId));
         state.Set(ParametersKey, JsonSerializer.SerializeToUtf8Bytes(genesis.Parameters, GenesisJson.ParameterOptions));
+        SetBlockTime(state, genesis.GenesisTime);
         var context = new ModuleContext(genesis.ChainId, height, genesis.GenesisTime, genesis.Parameters, state);
         var updates = new List<ValidatorUpdate>();
         foreach (var module in _modules)
@@ -209,8 +212,23 @@ public sealed partial class PhoenixApplication : IAbciApplication
     /// <inheritdoc />
     public ApplySnapshotChunkResponse ApplySnapshotChunk(ApplySnapshotChunkRequest request) => new(ApplySnapshotChunkResult.Abort, [], []);
 
+    /// <summary>The BFT time of the last committed block (genesis time before the first block).</summary>
+    public Timestamp LastBlockTime => _lastBlockTime;
+
+    private static void SetBlockTime(StateCache state, Timestamp time)
+    {
+        var bytes = new byte[12];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes, time.Seconds);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), time.Nanos);
+        state.Set(BlockTimeKey, bytes);
+    }
+
     private void LoadChainSettings()
     {
+        var time = _committed.Get(BlockTimeKey);
+        _lastBlockTime = time is { Length: 12 }
+            ? new Timestamp(System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(time), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(time.AsSpan(8)))
+            : default;
         var id = _committed.Get(ChainIdKey);
         var parameters = _committed.Get(ParametersKey);
         _chainId = id is null ? string.Empty : System.Text.Encoding.UTF8.GetString(id);

@@ -110,4 +110,21 @@ public class BankVestingTests
         var tx = Build.A.Transfer.To(BankModule.FeePool).Amount(5, Denom.Phnx).Signed();
         Assert.Equal(BankErrors.BlockedRecipient.Code, Assert.Single(chain.Block(tx).TxResults).Code);
     }
+
+    [Fact]
+    public void CheckTx_VestedAtLastBlockTime_FeeFromVestedTokensAccepted()
+    {
+        var total = (UInt128)10_000;
+        var genesis = new GenesisBuilder(TestChain.ChainId, Start)
+            .AddAccount(new GenesisAccount(TestKeys.Bob.Address, [new Amount(total, Denom.Phnx)], new VestingSchedule(total, Start, Start, Start.AddSeconds(2))))
+            .AddAccount(TestKeys.Alice.Address, new Amount(10, Denom.Phnx))
+            .Build();
+        var chain = new TestChain(genesis);
+        var tx = Build.A.Transfer.From(TestKeys.Bob).To(TestKeys.Alice).Amount(1, Denom.Phnx).Fee(100, Denom.Phnx).Signed();
+        Assert.Equal(Phoenix.Protocol.Results.TxErrors.InsufficientFee.Code, chain.App.CheckTx(new Phoenix.Protocol.Abci.CheckTxRequest(tx)).Code);
+        chain.Block(); // block time = genesis + 5 s: fully vested
+        Assert.Equal(Start.AddSeconds(5), chain.App.LastBlockTime);
+        var response = chain.App.CheckTx(new Phoenix.Protocol.Abci.CheckTxRequest(tx));
+        Assert.True(response.IsOk, response.Log);
+    }
 }
