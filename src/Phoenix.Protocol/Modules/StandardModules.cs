@@ -1,0 +1,18 @@
+using Phoenix.Protocol.Application;
+using Phoenix.Protocol.Modules.Slashing;
+using Phoenix.Protocol.Modules.Staking;
+
+namespace Phoenix.Protocol.Modules;
+
+/// <summary>Registers the chain modules of DESIGN §4 in their protocol order (after auth and bank).</summary>
+public static class StandardModules
+{
+    /// <summary>Adds staking, slashing, oracle, burn-to-mint and governance, in that order (module order is part of the protocol).</summary>
+    /// <param name="builder">The application builder.</param>
+    /// <returns>The builder.</returns>
+    public static PhoenixApplicationBuilder AddStandardModules(this PhoenixApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddModule(new StakingModule()).AddModule(new SlashingModule());
+    }
+}
