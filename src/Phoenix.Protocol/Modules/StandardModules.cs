@@ -1,4 +1,7 @@
 using Phoenix.Protocol.Application;
+using Phoenix.Protocol.Modules.Governance;
+using Phoenix.Protocol.Modules.Mint;
+using Phoenix.Protocol.Modules.Oracle;
 using Phoenix.Protocol.Modules.Slashing;
 using Phoenix.Protocol.Modules.Staking;
 
@@ -13,6 +16,7 @@ public static class StandardModules
     public static PhoenixApplicationBuilder AddStandardModules(this PhoenixApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddModule(new StakingModule()).AddModule(new SlashingModule());
+        return builder.AddModule(new StakingModule()).AddModule(new SlashingModule()).AddModule(new OracleModule())
+            .AddModule(new MintModule()).AddModule(new GovernanceModule());
     }
 }
