@@ -25,6 +25,16 @@ public sealed class PhoenixApplicationBuilder
     private IKeyValueStore? _store;
     private ISignatureBatchVerifier _verifier = SequentialSignatureVerifier.Instance;
 
+    /// <summary>Sets the fee distribution hook (the distribution module); without one, fees accumulate in the fee pool.</summary>
+    /// <param name="distributor">The hook.</param>
+    /// <returns>This builder.</returns>
+    public PhoenixApplicationBuilder UseFeeDistributor(IFeeDistributor distributor)
+    {
+        ArgumentNullException.ThrowIfNull(distributor);
+        _modules[1] = new BankModule(distributor);
+        return this;
+    }
+
     /// <summary>Uses a key-value store (default: a new <see cref="InMemoryKeyValueStore"/>).</summary>
     /// <param name="store">The store; the application does not dispose it.</param>
     /// <returns>This builder.</returns>

@@ -21,7 +21,8 @@ namespace Phoenix.Protocol.Modules.Bank;
 /// <remarks>
 /// State (under <c>bank/</c>): <c>b + address(20) + denom(1)</c> → balance (16-byte big-endian),
 /// <c>s + denom(1)</c> → supply, <c>v + address(20)</c> → vesting schedule (protobuf),
-/// <c>m + address(20)</c> → module-account marker.
+/// <c>m + address(20)</c> → module-account name, <c>d</c>/<c>f + address(20)</c> → delegated
+/// vesting / delegated free PHNX of a vesting account.
 /// </remarks>
 public sealed class BankModule : PhoenixModule
 {
@@ -31,8 +32,32 @@ public sealed class BankModule : PhoenixModule
     /// <summary>The module name.</summary>
     public const string ModuleName = "bank";
 
+    /// <summary>Creates the bank.</summary>
+    /// <param name="feeDistributor">Receives the fee pool at every end-block (null: fees accumulate in the pool).</param>
+    public BankModule(IFeeDistributor? feeDistributor = null) => FeeDistributor = feeDistributor;
+
+    /// <summary>The fee distribution hook, if any.</summary>
+    public IFeeDistributor? FeeDistributor { get; }
+
     /// <inheritdoc />
     public override string Name => ModuleName;
+
+    /// <inheritdoc />
+    /// <remarks>Hands the fee pool's balances to <see cref="FeeDistributor"/>, which moves them with <see cref="SendFromModule"/>.</remarks>
+    public override IReadOnlyList<ValidatorUpdate> EndBlock(ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (FeeDistributor is { } distributor)
+        {
+            var collected = Denom.All.Select(d => GetBalance(context.State, FeePool, d)).Where(a => !a.IsZero).ToList();
+            if (collected.Count > 0)
+            {
+                distributor.Distribute(context, collected);
+            }
+        }
+
+        return [];
+    }
 
     /// <summary>The fee pool's address.</summary>
     public static Address FeePool { get; } = Address.ForModule(FeePoolAccount);
@@ -53,7 +78,8 @@ public sealed class BankModule : PhoenixModule
     public static void CreateModuleAccount(ModuleContext context, string name)
     {
         ArgumentNullException.ThrowIfNull(context);
-        context.State.Set(ModuleAccountKey(Address.ForModule(name)), [1]);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        context.State.Set(ModuleAccountKey(Address.ForModule(name)), System.Text.Encoding.UTF8.GetBytes(name));
     }
 
     /// <summary>Whether an address is a module account.</summary>
@@ -164,7 +190,9 @@ public sealed class BankModule : PhoenixModule
         }
 
         var locked = vesting.LockedAt(context.Time);
-        return new Amount(balance.Value > locked ? balance.Value - locked : UInt128.Zero, denom);
+        var delegatedVesting = ReadU128(context.State, DelegationKey(address, vesting: true));
+        var stillLocked = locked > delegatedVesting ? locked - delegatedVesting : UInt128.Zero;
+        return new Amount(balance.Value > stillLocked ? balance.Value - stillLocked : UInt128.Zero, denom);
     }
 
     /// <summary>Transfers between accounts, enforcing transferability and vesting locks.</summary>
@@ -188,15 +216,76 @@ public sealed class BankModule : PhoenixModule
         return Move(context, from, to, amount, respectVesting: true);
     }
 
-    /// <summary>Moves funds from an account into a module account (escrow, stake, pool). Vesting locks apply unless <paramref name="allowLocked"/>.</summary>
+    /// <summary>Moves funds from an account into a module account (escrow, pool). Vesting locks apply.</summary>
     /// <param name="context">The context.</param>
     /// <param name="from">The payer.</param>
     /// <param name="moduleAccount">The module account name.</param>
     /// <param name="amount">The amount (any denomination).</param>
-    /// <param name="allowLocked">Whether vesting-locked PHNX may move (staking of vesting tokens, DESIGN §4).</param>
     /// <returns>Success or a bank error.</returns>
-    public static TxResult SendToModule(ModuleContext context, Address from, string moduleAccount, Amount amount, bool allowLocked = false)
-        => Move(context, from, Address.ForModule(moduleAccount), amount, respectVesting: !allowLocked);
+    public static TxResult SendToModule(ModuleContext context, Address from, string moduleAccount, Amount amount)
+        => Move(context, from, Address.ForModule(moduleAccount), amount, respectVesting: true);
+
+    /// <summary>
+    /// The staking hook for vesting accounts (DESIGN §4: vesting tokens may be staked but not
+    /// transferred): moves PHNX into a staking module account, allowing locked tokens, and records how
+    /// much of the stake came from locked ("delegated vesting") and from free tokens, so that
+    /// <see cref="Spendable"/> stays right while staked and after <see cref="UndelegateFromModule"/>.
+    /// Other denominations behave like <see cref="SendToModule"/>.
+    /// </summary>
+    /// <param name="context">The context.</param>
+    /// <param name="delegator">The account staking.</param>
+    /// <param name="moduleAccount">The staking module account.</param>
+    /// <param name="amount">The amount.</param>
+    /// <returns>Success or a bank error.</returns>
+    public static TxResult DelegateToModule(ModuleContext context, Address delegator, string moduleAccount, Amount amount)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (amount.Denom != Denom.Phnx || GetVesting(context.State, delegator) is not { } vesting)
+        {
+            return SendToModule(context, delegator, moduleAccount, amount);
+        }
+
+        var result = Move(context, delegator, Address.ForModule(moduleAccount), amount, respectVesting: false);
+        if (!result.IsOk)
+        {
+            return result;
+        }
+
+        var locked = vesting.LockedAt(context.Time);
+        var dvKey = DelegationKey(delegator, vesting: true);
+        var dfKey = DelegationKey(delegator, vesting: false);
+        var dv = ReadU128(context.State, dvKey);
+        var lockedUndelegated = locked > dv ? locked - dv : UInt128.Zero;
+        var fromLocked = UInt128.Min(lockedUndelegated, amount.Value);
+        WriteU128(context.State, dvKey, dv + fromLocked);
+        WriteU128(context.State, dfKey, ReadU128(context.State, dfKey) + (amount.Value - fromLocked));
+        return result;
+    }
+
+    /// <summary>Returns staked funds to an account (the inverse of <see cref="DelegateToModule"/>): free tokens first, then vesting ones.</summary>
+    /// <param name="context">The context.</param>
+    /// <param name="moduleAccount">The staking module account.</param>
+    /// <param name="delegator">The account.</param>
+    /// <param name="amount">The amount returned.</param>
+    /// <returns>Success or a bank error.</returns>
+    public static TxResult UndelegateFromModule(ModuleContext context, string moduleAccount, Address delegator, Amount amount)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var result = SendFromModule(context, moduleAccount, delegator, amount);
+        if (!result.IsOk || amount.Denom != Denom.Phnx)
+        {
+            return result;
+        }
+
+        var dvKey = DelegationKey(delegator, vesting: true);
+        var dfKey = DelegationKey(delegator, vesting: false);
+        var df = ReadU128(context.State, dfKey);
+        var fromFree = UInt128.Min(df, amount.Value);
+        WriteU128(context.State, dfKey, df - fromFree);
+        var dv = ReadU128(context.State, dvKey);
+        WriteU128(context.State, dvKey, dv - UInt128.Min(dv, amount.Value - fromFree));
+        return result;
+    }
 
     /// <summary>Moves funds out of a module account.</summary>
     /// <param name="context">The context.</param>
@@ -275,18 +364,8 @@ public sealed class BankModule : PhoenixModule
     }
 
     /// <inheritdoc />
-    public override IEnumerable<string> CheckInvariants(IStateReader state)
-    {
-        var sums = SumOfBalances(state);
-        foreach (var denom in Denom.All)
-        {
-            var supply = GetSupply(state, denom);
-            if (sums[denom] != supply)
-            {
-                yield return $"bank: {denom} supply {supply} != sum of balances {sums[denom]}.";
-            }
-        }
-    }
+    /// <remarks>The supply invariant (<see cref="SupplyReport.Check"/>).</remarks>
+    public override IEnumerable<string> CheckInvariants(IStateReader state) => SupplyReport.Check(state);
 
     private static TxResult HandleSend(ModuleContext context, SendMessage message)
     {
@@ -377,6 +456,33 @@ public sealed class BankModule : PhoenixModule
         address.TryWriteBytes(key.AsSpan(6));
         key[^1] = denom.Code;
         return key;
+    }
+
+    private static byte[] DelegationKey(Address address, bool vesting)
+    {
+        var key = new byte[6 + Address.Length];
+        (vesting ? "bank/d"u8 : "bank/f"u8).CopyTo(key);
+        address.TryWriteBytes(key.AsSpan(6));
+        return key;
+    }
+
+    private static UInt128 ReadU128(StateCache state, byte[] key)
+    {
+        var v = state.Get(key);
+        return v is null ? UInt128.Zero : BinaryPrimitives.ReadUInt128BigEndian(v);
+    }
+
+    private static void WriteU128(StateCache state, byte[] key, UInt128 value)
+    {
+        if (value == UInt128.Zero)
+        {
+            state.Delete(key);
+            return;
+        }
+
+        Span<byte> v = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt128BigEndian(v, value);
+        state.Set(key, v);
     }
 
     private static byte[] SupplyKey(Denom denom) => [.. "bank/s"u8, denom.Code];
