@@ -138,7 +138,7 @@ public sealed class StakingModule : PhoenixModule
             var amount = ModuleWire.U128(entry.Amount);
             if (amount != 0)
             {
-                var paid = BankModule.SendFromModule(context, UnbondingPoolAccount, new Address(entry.Delegator.Span), new Amount(amount, Denom.Phnx));
+                var paid = BankModule.UndelegateFromModule(context, UnbondingPoolAccount, new Address(entry.Delegator.Span), new Amount(amount, Denom.Phnx));
                 if (!paid.IsOk)
                 {
                     throw new InvalidOperationException("Unbonding pool cannot pay a matured entry: " + paid);
@@ -331,7 +331,7 @@ public sealed class StakingModule : PhoenixModule
             return check;
         }
 
-        var moved = BankModule.SendToModule(context, delegator, BondedPoolAccount, new Amount(amount, Denom.Phnx), allowLocked: true);
+        var moved = BankModule.DelegateToModule(context, delegator, BondedPoolAccount, new Amount(amount, Denom.Phnx));
         if (!moved.IsOk)
         {
             return moved;
@@ -626,6 +626,7 @@ public sealed class StakingModule : PhoenixModule
         }
 
         newShares = (UInt128)shares;
+        Distribution.DistributionModule.Settle(context.State, validator, delegator);
         var existing = DelegationShares(context.State, validator, delegator);
         SetDelegation(context.State, validator, delegator, existing + newShares);
         return TxResult.Success();
@@ -647,6 +648,7 @@ public sealed class StakingModule : PhoenixModule
         }
 
         // Shares to burn, rounded up (in favour of the remaining delegators), never more than held.
+        Distribution.DistributionModule.Settle(context.State, validator, delegator);
         var burn = (UInt128)BigInteger.Min(shares, (((BigInteger)amount * v.Shares) + v.Tokens - 1) / v.Tokens);
         SetDelegation(context.State, validator, delegator, shares - burn);
         SetValidator(context.State, v with { Tokens = v.Tokens - amount, Shares = v.Shares - burn });

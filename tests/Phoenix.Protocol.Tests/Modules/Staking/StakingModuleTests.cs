@@ -217,7 +217,7 @@ public sealed class StakingModuleTests
     public void LockUnlockSlashLocked_MoveLiquidPhnxThroughTheLockedPool()
     {
         var chain = new ModuleChain(ModuleChain.StandardGenesis().Build());
-        var state = new State.StateCache(chain.App.CommittedState);
+        var state = new Phoenix.Protocol.State.StateCache(chain.App.CommittedState);
         var context = new ModuleContext(ModuleChain.Chain, 1, chain.Time, ChainParameters.Default, state);
         var alice = TestKeys.Alice.Address;
         var before = BankModule.GetBalance(state, alice, Denom.Phnx).Value;
