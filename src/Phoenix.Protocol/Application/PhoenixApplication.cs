@@ -34,7 +34,7 @@ public sealed partial class PhoenixApplication : IAbciApplication
     public const ulong AppVersion = 1;
 
     private static readonly byte[] ChainIdKey = "params/chain_id"u8.ToArray();
-    private static readonly byte[] ParametersKey = "params/chain"u8.ToArray();
+    internal static readonly byte[] ParametersKey = "params/chain"u8.ToArray();
     private static readonly byte[] BlockTimeKey = "params/block_time"u8.ToArray();
 
     private readonly CommittedState _committed;

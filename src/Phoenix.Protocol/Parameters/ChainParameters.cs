@@ -83,7 +83,13 @@ public sealed record ChainParameters
     /// <summary>Downtime slash. <value>Default 0.01 %.</value></summary>
     public Ratio DowntimeSlash { get; init; } = Ratio.FromBasisPoints(1);
 
+    /// <summary>How long a validator jailed for downtime stays jailed before it may unjail. <value>Default 10 minutes.</value></summary>
+    public long DowntimeJailSeconds { get; init; } = 600;
+
     // Governance
+    /// <summary>How long a proposal may collect its minimum deposit. <value>Default 7 days.</value></summary>
+    public long DepositPeriodSeconds { get; init; } = 7 * 24 * 3600;
+
     /// <summary>Minimum proposal deposit in uphnx. <value>Default 10,000 PHNX.</value></summary>
     public UInt128 MinGovernanceDepositUphnx { get; init; } = (UInt128)10_000 * 1_000_000;
 
@@ -132,7 +138,7 @@ public sealed record ChainParameters
         }
 
         if (ChallengeWindowSeconds <= 0 || UnbondingSeconds <= 0 || VotingPeriodSeconds <= 0 || OracleStalenessSeconds <= 0
-            || DisputeVotingSeconds <= 0 || BuyBackEpochSeconds <= 0 || DowntimeWindowBlocks <= 0)
+            || DisputeVotingSeconds <= 0 || DowntimeJailSeconds <= 0 || DepositPeriodSeconds <= 0 || BuyBackEpochSeconds <= 0 || DowntimeWindowBlocks <= 0)
         {
             errors.Add("Durations and windows must be positive.");
         }
