@@ -45,6 +45,7 @@ public static class OnnxUnitFormat
         SequenceProto sequence;
         try
         {
+            CheckTopLevelFields(blob.ToArray());
             sequence = SequenceProto.Parser.ParseFrom(blob);
         }
         catch (InvalidProtocolBufferException ex)
@@ -59,6 +60,27 @@ public static class OnnxUnitFormat
 
         CheckNames(sequence);
         return sequence.TensorValues.Select(OnnxTensor.FromProto).ToArray();
+    }
+
+    /// <summary>Rejects any top-level field other than name (1), elem_type (2) and tensor_values (3) with their wire types.</summary>
+    private static void CheckTopLevelFields(byte[] blob)
+    {
+        var input = new CodedInputStream(blob);
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            var ok = (WireFormat.GetTagFieldNumber(tag), WireFormat.GetTagWireType(tag)) switch
+            {
+                (1, WireFormat.WireType.LengthDelimited) or (2, WireFormat.WireType.Varint) or (3, WireFormat.WireType.LengthDelimited) => true,
+                _ => false,
+            };
+            if (!ok)
+            {
+                throw new WorkloadException(WorkloadErrorCode.InvalidTensor, ExceptionMessages.NotAUnitBlob);
+            }
+
+            input.SkipLastField();
+        }
     }
 
     private static void CheckNames(SequenceProto sequence)
