@@ -8,6 +8,7 @@ namespace Phoenix.Compute.Internal;
 internal sealed class LoadedModel
 {
     private readonly Func<byte[], InferenceSession> _createSession;
+    private readonly Lazy<InferenceSession> _session;
     private readonly Lazy<TracedSession> _traced;
     private int _leases;
     private bool _evicted;
@@ -17,13 +18,14 @@ internal sealed class LoadedModel
     {
         Id = id;
         _createSession = createSession;
-        Session = createSession(bytes);
+        _session = new Lazy<InferenceSession>(() => createSession(bytes), LazyThreadSafetyMode.ExecutionAndPublication);
         _traced = new Lazy<TracedSession>(() => CreateTraced(bytes), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public Hash32 Id { get; }
 
-    public InferenceSession Session { get; }
+    /// <summary>The plain session, created on first use (a traced-only model never builds it).</summary>
+    public InferenceSession Session => _session.Value;
 
     public TracedSession Traced => _traced.Value;
 
@@ -64,7 +66,11 @@ internal sealed class LoadedModel
         if (_evicted && _leases == 0 && !_disposed)
         {
             _disposed = true;
-            Session.Dispose();
+            if (_session.IsValueCreated)
+            {
+                _session.Value.Dispose();
+            }
+
             if (_traced.IsValueCreated)
             {
                 _traced.Value.Session.Dispose();
@@ -77,7 +83,8 @@ internal sealed class LoadedModel
         var proto = OnnxGraph.Parse(bytes);
         var layout = OnnxGraph.Layout(proto);
         var session = _createSession(OnnxGraph.BuildTracedModel(proto, layout));
-        return new TracedSession(session, proto, layout, Session.OutputNames.ToArray());
+        var graphOutputs = proto.Graph.Output.Select(o => o.Name).ToArray();
+        return new TracedSession(session, proto, layout, graphOutputs);
     }
 }
 

@@ -119,7 +119,7 @@ public sealed class OnnxModelRunner : IDisposable
         var model = await AcquireAsync(modelId, source, cancellationToken).ConfigureAwait(false);
         try
         {
-            var session = model.Session;
+            var session = GetSession(model);
             var outputNames = session.OutputNames.ToArray();
             return await ExecuteAsync(model, session, inputs, outputNames, results =>
             {
@@ -172,8 +172,9 @@ public sealed class OnnxModelRunner : IDisposable
         model.TryAcquire();
         try
         {
-            var names = model.Session.OutputNames.ToArray();
-            return await ExecuteAsync(model, model.Session, inputs, names, results => (IReadOnlyList<OnnxTensor>)names.Select((n, i) => ToTensor(n, results[i])).ToArray(), cancellationToken).ConfigureAwait(false);
+            var session = GetSession(model);
+            var names = session.OutputNames.ToArray();
+            return await ExecuteAsync(model, session, inputs, names, results => (IReadOnlyList<OnnxTensor>)names.Select((n, i) => ToTensor(n, results[i])).ToArray(), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -213,6 +214,18 @@ public sealed class OnnxModelRunner : IDisposable
 
             _lru.Clear();
             _cache.Clear();
+        }
+    }
+
+    private static InferenceSession GetSession(LoadedModel model)
+    {
+        try
+        {
+            return model.Session;
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw MapLoadError(ex);
         }
     }
 
@@ -324,7 +337,7 @@ public sealed class OnnxModelRunner : IDisposable
         LoadedModel model, InferenceSession session, IReadOnlyList<OnnxTensor> inputs, string[] outputNames,
         Func<IReadOnlyList<OrtValue>, T> read, CancellationToken cancellationToken)
     {
-        var inputBytes = ValidateInputs(model.Session, inputs);
+        var inputBytes = ValidateInputs(session, inputs);
         if (inputBytes > _options.UnitMemoryLimitBytes)
         {
             throw new WorkloadException(WorkloadErrorCode.MemoryLimitExceeded, ExceptionMessages.MemoryLimit(inputBytes, _options.UnitMemoryLimitBytes));

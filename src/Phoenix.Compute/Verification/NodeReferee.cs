@@ -35,7 +35,7 @@ public sealed record RefereeDecision(RefereeRuling Ruling, int NodeIndex, string
 /// <summary>
 /// Settles a resolved <see cref="BisectionGame"/>: re-executes the single disputed node as a one-node
 /// ONNX model on its agreed inputs (unit inputs, model initializers, and outputs of earlier nodes
-/// proven against both trace roots) and compares the leaf with each side's claim.
+/// proven against a trace root) and compares the leaf with each side's claim.
 /// </summary>
 /// <remarks>Thread-safe. The cost is one node's execution, not the whole model.</remarks>
 public sealed class NodeReferee
@@ -120,10 +120,12 @@ public sealed class NodeReferee
             }
 
             var leaf = MerkleTree.HashLeaf(TraceNodeDigest.Compute(e.NodeIndex, graph.Node[e.NodeIndex].OpType, e.Outputs).ToArray());
+            // Leaves before the disputed node are equal in both trees (the bisection proved it), so a
+            // proof against either side's root establishes the agreed value.
             if (!MerkleTree.VerifyInclusion(minerRoot, game.LeafCount, e.NodeIndex, leaf, e.Proof)
-                || !MerkleTree.VerifyInclusion(challengerRoot, game.LeafCount, e.NodeIndex, leaf, e.Proof))
+                && !MerkleTree.VerifyInclusion(challengerRoot, game.LeafCount, e.NodeIndex, leaf, e.Proof))
             {
-                throw new ArgumentException($"Evidence for node {e.NodeIndex} does not verify against both trace roots.", nameof(evidence));
+                throw new ArgumentException($"Evidence for node {e.NodeIndex} does not verify against either trace root.", nameof(evidence));
             }
 
             foreach (var t in e.Outputs)

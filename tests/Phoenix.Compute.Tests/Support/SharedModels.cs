@@ -10,7 +10,7 @@ internal static class SharedModels
     private static readonly Lazy<byte[]> MiniLmBytes = new(PretrainedModels.LoadMiniLm);
     private static readonly Lazy<byte[]> ResNetBytes = new(PretrainedModels.LoadResNet18);
     private static readonly Lazy<MiniLmUnits> Units = new(MiniLmUnits.FromPackage);
-    private static readonly Lazy<OnnxModelRunner> SharedRunner = new(() => new OnnxModelRunner(new OnnxExecutionOptions { ExecutionProvider = ExecutionProviderPreference.Cpu }));
+    private static readonly Lazy<OnnxModelRunner> SharedRunner = new(() => new OnnxModelRunner(new OnnxExecutionOptions { ExecutionProvider = ExecutionProviderPreference.Cpu, MaxCachedModels = 8 }));
 
     public static byte[] MiniLm => MiniLmBytes.Value;
 
