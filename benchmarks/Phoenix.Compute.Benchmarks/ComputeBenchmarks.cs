@@ -46,6 +46,7 @@ public class MiniLmUnitBenchmarks
     private ExecutionTrace _honest = null!;
     private ExecutionTrace _cheat = null!;
     private NodeReferee _referee = null!;
+    private RefereeModel _refereeModel = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -72,6 +73,7 @@ public class MiniLmUnitBenchmarks
         _tracingExecutor = new OnnxWorkloadExecutor(_tracingRunner);
         _verifier = new OnnxResultVerifier(_tracingRunner);
         _referee = new NodeReferee(_runner);
+        _refereeModel = RefereeModel.Parse(_model);
         _store = new InMemoryBlobStore();
         var modelId = Hash32.Sha256(_model);
         _store.PutAsync(modelId, _model).AsTask().GetAwaiter().GetResult();
@@ -125,7 +127,16 @@ public class MiniLmUnitBenchmarks
     public async Task<RefereeRuling> Dispute()
     {
         var game = BisectionGame.Play(_cheat.Tree, _honest.Tree);
-        var evidence = NodeReferee.RequiredEvidence(_model, game.DisputedNode).Select(j => NodeReferee.EvidenceFrom(_honest, j)).ToArray();
-        return (await _referee.DecideAsync(_model, _inputs, game, _cheat.Root, _honest.Root, evidence)).Ruling;
+        var evidence = _refereeModel.RequiredEvidence(game.DisputedNode).Select(j => NodeReferee.EvidenceFrom(_honest, j)).ToArray();
+        return (await _referee.DecideAsync(_refereeModel, _inputs, game, _cheat.Root, _honest.Root, evidence)).Ruling;
+    }
+
+    [Benchmark(Description = "dispute incl. parsing the model")]
+    public async Task<RefereeRuling> DisputeWithParse()
+    {
+        var model = RefereeModel.Parse(_model);
+        var game = BisectionGame.Play(_cheat.Tree, _honest.Tree);
+        var evidence = model.RequiredEvidence(game.DisputedNode).Select(j => NodeReferee.EvidenceFrom(_honest, j)).ToArray();
+        return (await _referee.DecideAsync(model, _inputs, game, _cheat.Root, _honest.Root, evidence)).Ruling;
     }
 }

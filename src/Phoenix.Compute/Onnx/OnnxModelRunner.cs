@@ -34,6 +34,9 @@ public sealed record TracedRunResult(IReadOnlyList<OnnxTensor> Outputs, Executio
 /// back to CPU with a warning.</para>
 /// <para>Every model, input and runtime error surfaces as a <see cref="WorkloadException"/>; the
 /// caller's cancellation as <see cref="OperationCanceledException"/>.</para>
+/// <para>A run executes on the calling thread (ONNX Runtime's <c>Run</c> blocks; a thread-pool hop per unit
+/// costs more than it saves); loading a model runs on the thread pool. Run units in parallel with
+/// <see cref="OnnxWorkloadExecutor.ExecuteBatchAsync"/>.</para>
 /// </remarks>
 public sealed class OnnxModelRunner : IDisposable
 {
@@ -121,7 +124,7 @@ public sealed class OnnxModelRunner : IDisposable
         {
             var session = GetSession(model);
             var outputNames = session.OutputNames.ToArray();
-            return await ExecuteAsync(model, session, inputs, outputNames, results =>
+            return Execute(model, session, inputs, outputNames, results =>
             {
                 var outputs = new OnnxTensor[outputNames.Length];
                 for (var i = 0; i < outputs.Length; i++)
@@ -130,7 +133,7 @@ public sealed class OnnxModelRunner : IDisposable
                 }
 
                 return (IReadOnlyList<OnnxTensor>)outputs;
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken);
         }
         finally
         {
@@ -157,7 +160,7 @@ public sealed class OnnxModelRunner : IDisposable
         {
             var traced = GetTraced(model);
             var outputNames = traced.Session.OutputNames.ToArray();
-            return await ExecuteAsync(model, traced.Session, inputs, outputNames, results => ReadTrace(traced, outputNames, results, keepNodeOutputs), cancellationToken).ConfigureAwait(false);
+            return Execute(model, traced.Session, inputs, outputNames, results => ReadTrace(traced, outputNames, results, keepNodeOutputs), cancellationToken);
         }
         finally
         {
@@ -174,7 +177,7 @@ public sealed class OnnxModelRunner : IDisposable
         {
             var session = GetSession(model);
             var names = session.OutputNames.ToArray();
-            return await ExecuteAsync(model, session, inputs, names, results => (IReadOnlyList<OnnxTensor>)names.Select((n, i) => ToTensor(n, results[i])).ToArray(), cancellationToken).ConfigureAwait(false);
+            return Execute(model, session, inputs, names, results => (IReadOnlyList<OnnxTensor>)names.Select((n, i) => ToTensor(n, results[i])).ToArray(), cancellationToken);
         }
         finally
         {
@@ -333,10 +336,13 @@ public sealed class OnnxModelRunner : IDisposable
         return options;
     }
 
-    private async Task<T> ExecuteAsync<T>(
+    /// <summary>Runs on the calling thread: ONNX Runtime's Run blocks, and a thread hop costs a context switch per unit on a busy machine.</summary>
+    private T Execute<T>(
         LoadedModel model, InferenceSession session, IReadOnlyList<OnnxTensor> inputs, string[] outputNames,
         Func<IReadOnlyList<OrtValue>, T> read, CancellationToken cancellationToken)
     {
+        _ = model;
+        cancellationToken.ThrowIfCancellationRequested();
         var inputBytes = ValidateInputs(session, inputs);
         if (inputBytes > _options.UnitMemoryLimitBytes)
         {
@@ -345,55 +351,50 @@ public sealed class OnnxModelRunner : IDisposable
 
         using var timeout = new CancellationTokenSource(_options.UnitTimeLimit, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        return await Task.Run(
-            () =>
+        var values = new List<OrtValue>(inputs.Count);
+        try
+        {
+            foreach (var t in inputs)
             {
-                var values = new List<OrtValue>(inputs.Count);
-                try
-                {
-                    foreach (var t in inputs)
-                    {
-                        values.Add(ToOrtValue(t));
-                    }
+                values.Add(ToOrtValue(t));
+            }
 
-                    using var runOptions = new RunOptions();
-                    using var registration = linked.Token.Register(() => runOptions.Terminate = true);
-                    linked.Token.ThrowIfCancellationRequested();
-                    using var results = session.Run(runOptions, inputs.Select(t => t.Name).ToArray(), values, outputNames);
-                    long total = inputBytes;
-                    foreach (var r in results)
-                    {
-                        total += r.IsTensor ? r.GetTensorSizeInBytes() : 0;
-                    }
+            using var runOptions = new RunOptions();
+            using var registration = linked.Token.Register(() => runOptions.Terminate = true);
+            linked.Token.ThrowIfCancellationRequested();
+            using var results = session.Run(runOptions, inputs.Select(t => t.Name).ToArray(), values, outputNames);
+            long total = inputBytes;
+            foreach (var r in results)
+            {
+                total += r.IsTensor ? r.GetTensorSizeInBytes() : 0;
+            }
 
-                    if (total > _options.UnitMemoryLimitBytes)
-                    {
-                        throw new WorkloadException(WorkloadErrorCode.MemoryLimitExceeded, ExceptionMessages.MemoryLimit(total, _options.UnitMemoryLimitBytes));
-                    }
+            if (total > _options.UnitMemoryLimitBytes)
+            {
+                throw new WorkloadException(WorkloadErrorCode.MemoryLimitExceeded, ExceptionMessages.MemoryLimit(total, _options.UnitMemoryLimitBytes));
+            }
 
-                    return read(results);
-                }
-                catch (Exception ex) when (ex is OnnxRuntimeException or OperationCanceledException && linked.IsCancellationRequested)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    throw new WorkloadException(WorkloadErrorCode.TimeLimitExceeded, ExceptionMessages.TimeLimit(_options.UnitTimeLimit), ex);
-                }
-                catch (OnnxRuntimeException ex)
-                {
-                    throw new WorkloadException(
-                        ex.Message.Contains("[ErrorCode:InvalidArgument]", StringComparison.Ordinal) ? WorkloadErrorCode.InvalidInput : WorkloadErrorCode.ExecutionFailed,
-                        ex.Message,
-                        ex);
-                }
-                finally
-                {
-                    foreach (var v in values)
-                    {
-                        v.Dispose();
-                    }
-                }
-            },
-            cancellationToken).ConfigureAwait(false);
+            return read(results);
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or OperationCanceledException && linked.IsCancellationRequested)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new WorkloadException(WorkloadErrorCode.TimeLimitExceeded, ExceptionMessages.TimeLimit(_options.UnitTimeLimit), ex);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new WorkloadException(
+                ex.Message.Contains("[ErrorCode:InvalidArgument]", StringComparison.Ordinal) ? WorkloadErrorCode.InvalidInput : WorkloadErrorCode.ExecutionFailed,
+                ex.Message,
+                ex);
+        }
+        finally
+        {
+            foreach (var v in values)
+            {
+                v.Dispose();
+            }
+        }
     }
 
     private static long ValidateInputs(InferenceSession session, IReadOnlyList<OnnxTensor> inputs)

@@ -11,6 +11,48 @@ namespace Phoenix.Compute.Verification;
 /// <param name="Proof">The RFC 6962 audit path of its leaf.</param>
 public sealed record NodeEvidence(int NodeIndex, IReadOnlyList<OnnxTensor> Outputs, IReadOnlyList<Hash32> Proof);
 
+/// <summary>A model parsed once for refereeing (parsing a large model costs more than re-running one node).</summary>
+/// <remarks>Immutable and thread-safe.</remarks>
+public sealed class RefereeModel
+{
+    private RefereeModel(Internal.OnnxProto.ModelProto proto)
+    {
+        Proto = proto;
+        Producers = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < proto.Graph.Node.Count; i++)
+        {
+            foreach (var o in proto.Graph.Node[i].Output.Where(o => o.Length > 0))
+            {
+                Producers[o] = i;
+            }
+        }
+    }
+
+    /// <summary>The number of graph nodes (trace leaves).</summary>
+    public int NodeCount => Proto.Graph.Node.Count;
+
+    internal Internal.OnnxProto.ModelProto Proto { get; }
+
+    internal Dictionary<string, int> Producers { get; }
+
+    /// <summary>Parses a model.</summary>
+    /// <param name="model">The model bytes.</param>
+    /// <returns>The parsed model.</returns>
+    /// <exception cref="WorkloadException">The bytes are not an ONNX model.</exception>
+    public static RefereeModel Parse(ReadOnlySpan<byte> model) => new(OnnxGraph.Parse(model));
+
+    /// <summary>Which earlier nodes' outputs the referee needs to re-execute a node.</summary>
+    /// <param name="nodeIndex">The disputed node.</param>
+    /// <returns>The producing node indices, ascending.</returns>
+    public IReadOnlyList<int> RequiredEvidence(int nodeIndex)
+        => Proto.Graph.Node[nodeIndex].Input
+            .Where(n => n.Length > 0 && Producers.ContainsKey(n))
+            .Select(n => Producers[n])
+            .Distinct()
+            .Order()
+            .ToArray();
+}
+
 /// <summary>What the referee found.</summary>
 public enum RefereeRuling
 {
@@ -55,17 +97,7 @@ public sealed class NodeReferee
     /// <param name="nodeIndex">The disputed node.</param>
     /// <returns>The producing node indices, ascending.</returns>
     /// <exception cref="WorkloadException">The model is invalid.</exception>
-    public static IReadOnlyList<int> RequiredEvidence(ReadOnlySpan<byte> model, int nodeIndex)
-    {
-        var proto = OnnxGraph.Parse(model);
-        var producers = Producers(proto.Graph);
-        return proto.Graph.Node[nodeIndex].Input
-            .Where(n => n.Length > 0 && producers.ContainsKey(n))
-            .Select(n => producers[n])
-            .Distinct()
-            .Order()
-            .ToArray();
-    }
+    public static IReadOnlyList<int> RequiredEvidence(ReadOnlySpan<byte> model, int nodeIndex) => RefereeModel.Parse(model).RequiredEvidence(nodeIndex);
 
     /// <summary>Builds the evidence for one node from a trace that kept its node outputs.</summary>
     /// <param name="trace">The trace.</param>
@@ -89,18 +121,36 @@ public sealed class NodeReferee
     /// <exception cref="ArgumentException">Evidence is missing or does not verify against both roots.</exception>
     /// <exception cref="WorkloadException">The node cannot be re-executed.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
-    public async Task<RefereeDecision> DecideAsync(
+    public Task<RefereeDecision> DecideAsync(
         ReadOnlyMemory<byte> model, IReadOnlyList<OnnxTensor> unitInputs, BisectionGame game, Hash32 minerRoot, Hash32 challengerRoot,
         IReadOnlyList<NodeEvidence> evidence, CancellationToken cancellationToken = default)
+        => DecideAsync(RefereeModel.Parse(model.Span), unitInputs, game, minerRoot, challengerRoot, evidence, cancellationToken);
+
+    /// <summary>Re-executes the disputed node of an already parsed model and rules.</summary>
+    /// <param name="model">The parsed model.</param>
+    /// <param name="unitInputs">The unit's input tensors (agreed by content id).</param>
+    /// <param name="game">A game resolved to one node (not by forfeit).</param>
+    /// <param name="minerRoot">The miner's trace root.</param>
+    /// <param name="challengerRoot">The challenger's trace root.</param>
+    /// <param name="evidence">Outputs of every node in <see cref="RefereeModel.RequiredEvidence"/>.</param>
+    /// <param name="cancellationToken">Cancels the re-execution.</param>
+    /// <returns>The decision.</returns>
+    /// <exception cref="ArgumentException">Evidence is missing or does not verify.</exception>
+    /// <exception cref="WorkloadException">The node cannot be re-executed.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public async Task<RefereeDecision> DecideAsync(
+        RefereeModel model, IReadOnlyList<OnnxTensor> unitInputs, BisectionGame game, Hash32 minerRoot, Hash32 challengerRoot,
+        IReadOnlyList<NodeEvidence> evidence, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(unitInputs);
         ArgumentNullException.ThrowIfNull(game);
         ArgumentNullException.ThrowIfNull(evidence);
         var index = game.DisputedNode;
-        var proto = OnnxGraph.Parse(model.Span);
+        var proto = model.Proto;
         var graph = proto.Graph;
         var node = graph.Node[index];
-        var producers = Producers(graph);
+        var producers = model.Producers;
         var available = new Dictionary<string, OnnxTensor>(StringComparer.Ordinal);
         foreach (var t in unitInputs)
         {
@@ -153,19 +203,5 @@ public sealed class NodeReferee
             : recomputed == game.ChallengerClaim ? RefereeRuling.ChallengerCorrect
             : RefereeRuling.NeitherMatches;
         return new RefereeDecision(ruling, index, node.OpType, recomputed, outputs);
-    }
-
-    private static Dictionary<string, int> Producers(Internal.OnnxProto.GraphProto graph)
-    {
-        var producers = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < graph.Node.Count; i++)
-        {
-            foreach (var o in graph.Node[i].Output.Where(o => o.Length > 0))
-            {
-                producers[o] = i;
-            }
-        }
-
-        return producers;
     }
 }

@@ -116,11 +116,12 @@ public class OnnxModelRunnerTests
     [Fact]
     public async Task RunAsync_LongRunPastTimeLimit_IsTerminatedWithTimeLimitExceeded()
     {
-        // ResNet18 takes far longer than 1 ms on one thread; the run is terminated through RunOptions.Terminate.
+        // Eight 512×512 MatMuls take far longer than 1 ms on one thread; the run is terminated through
+        // RunOptions.Terminate (or, if the limit fires first, never started).
         using var runner = NewRunner(o => o.UnitTimeLimit = TimeSpan.FromMilliseconds(1));
-        var input = Phoenix.Compute.Models.ResNet18Units.Tensor(Phoenix.Compute.Models.ResNet18Units.SyntheticImage(0));
+        var input = OnnxTensor.FromFloats("X", [512, 512], new float[512 * 512]);
 
-        var ex = await Assert.ThrowsAsync<WorkloadException>(() => runner.RunAsync(SharedModels.ResNet18, [input]));
+        var ex = await Assert.ThrowsAsync<WorkloadException>(() => runner.RunAsync(TestModels.SlowMatMulChain(), [input]));
         Assert.Equal(WorkloadErrorCode.TimeLimitExceeded, ex.Code);
     }
 

@@ -55,6 +55,20 @@ internal static class TestModels
         return y;
     }
 
+    /// <summary>Eight chained 512×512 MatMuls (about 2 GFLOP): long enough to be terminated by a 1 ms limit.</summary>
+    public static byte[] SlowMatMulChain()
+    {
+        const int n = 512;
+        var w = new float[n * n];
+        for (var i = 0; i < n; i++)
+        {
+            w[(i * n) + i] = 1f;
+        }
+
+        var nodes = Enumerable.Range(0, 8).Select(i => Node("MatMul", [i == 0 ? "X" : $"m{i - 1}", "W"], [i == 7 ? "Y" : $"m{i}"])).ToArray();
+        return Model(nodes, [Input("X", 1, [n, n])], ["Y"], [Init("W", [n, n], w)]);
+    }
+
     public static byte[] UnknownOperator() => Model([Node("FrobnicateTensor", ["X"], ["Y"])], [Input("X", 1, [1, 4])], ["Y"], []);
 
     public static byte[] FutureOpset() => Model([Node("Relu", ["X"], ["Y"])], [Input("X", 1, [1, 4])], ["Y"], [], opset: 99);
