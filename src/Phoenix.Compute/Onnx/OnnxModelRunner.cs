@@ -362,7 +362,16 @@ public sealed class OnnxModelRunner : IDisposable
             using var runOptions = new RunOptions();
             using var registration = linked.Token.Register(() => runOptions.Terminate = true);
             linked.Token.ThrowIfCancellationRequested();
+            var started = _time.GetTimestamp();
             using var results = session.Run(runOptions, inputs.Select(t => t.Name).ToArray(), values, outputNames);
+
+            // The timer that sets Terminate may not get a thread in time on a busy machine; the limit holds anyway.
+            if (_time.GetElapsedTime(started) > _options.UnitTimeLimit)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new WorkloadException(WorkloadErrorCode.TimeLimitExceeded, ExceptionMessages.TimeLimit(_options.UnitTimeLimit));
+            }
+
             long total = inputBytes;
             foreach (var r in results)
             {

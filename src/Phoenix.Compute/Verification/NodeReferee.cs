@@ -157,9 +157,13 @@ public sealed class NodeReferee
             available[t.Name] = t;
         }
 
+        var needed = new HashSet<string>(node.Input.Where(n => n.Length > 0), StringComparer.Ordinal);
         foreach (var init in graph.Initializer)
         {
-            available[init.Name] = OnnxTensor.FromProto(init);
+            if (needed.Contains(init.Name))
+            {
+                available[init.Name] = OnnxTensor.FromProto(init);
+            }
         }
 
         foreach (var e in evidence)
