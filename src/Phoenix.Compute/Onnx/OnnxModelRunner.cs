@@ -1,0 +1,553 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Phoenix.Compute.Commitments;
+using Phoenix.Compute.Internal;
+using Phoenix.Protocol.Primitives;
+
+namespace Phoenix.Compute.Onnx;
+
+/// <summary>Supplies a model's bytes on a cache miss.</summary>
+/// <param name="cancellationToken">Cancels the read.</param>
+/// <returns>The model bytes; the runner checks that they hash to the requested id.</returns>
+public delegate ValueTask<ReadOnlyMemory<byte>> ModelSource(CancellationToken cancellationToken);
+
+/// <summary>The outputs of a traced run and its execution trace.</summary>
+/// <param name="Outputs">The model's outputs, in graph-output order.</param>
+/// <param name="Trace">The trace commitment.</param>
+public sealed record TracedRunResult(IReadOnlyList<OnnxTensor> Outputs, ExecutionTrace Trace);
+
+/// <summary>
+/// Runs ONNX models on ONNX Runtime: the tensor-level entry point of Phoenix.Compute. Takes named
+/// input tensors (ONNX <c>TensorProto</c>s) and returns the named outputs.
+/// </summary>
+/// <remarks>
+/// <para>Thread-safe: one runner serves concurrent units. Sessions are cached per model id (least
+/// recently used beyond <see cref="OnnxExecutionOptions.MaxCachedModels"/> are released).</para>
+/// <para>CUDA is used when <see cref="OnnxExecutionOptions.ExecutionProvider"/> is
+/// <see cref="ExecutionProviderPreference.Auto"/> and ONNX Runtime lists the CUDA provider (the
+/// <c>Microsoft.ML.OnnxRuntime.Gpu</c> package on a machine with a GPU); any failure to use it falls
+/// back to CPU with a warning.</para>
+/// <para>Every model, input and runtime error surfaces as a <see cref="WorkloadException"/>; the
+/// caller's cancellation as <see cref="OperationCanceledException"/>.</para>
+/// <para>A run executes on the calling thread (ONNX Runtime's <c>Run</c> blocks; a thread-pool hop per unit
+/// costs more than it saves); loading a model runs on the thread pool. Run units in parallel with
+/// <see cref="OnnxWorkloadExecutor.ExecuteBatchAsync"/>.</para>
+/// </remarks>
+public sealed class OnnxModelRunner : IDisposable
+{
+    private const string CudaProvider = "CUDAExecutionProvider";
+    private const string CpuProvider = "CPUExecutionProvider";
+
+    private readonly OnnxExecutionOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly LinkedList<LoadedModel> _lru = new();
+    private readonly Dictionary<Hash32, LinkedListNode<LoadedModel>> _cache = [];
+    private bool _cudaFailed;
+
+    /// <summary>Creates a runner.</summary>
+    /// <param name="options">Execution options; defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">Clock for per-unit time limits; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">Logger.</param>
+    public OnnxModelRunner(OnnxExecutionOptions? options = null, TimeProvider? timeProvider = null, ILogger<OnnxModelRunner>? logger = null)
+    {
+        _options = options ?? new OnnxExecutionOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxCachedModels, 1);
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        Log.ExecutionProviderSelected(_logger, ExecutionProvider, DeterminismClass);
+    }
+
+    /// <summary>Whether ONNX Runtime in this process lists the CUDA execution provider.</summary>
+    public static bool IsCudaAvailable { get; } = DetectCuda();
+
+    /// <summary>The execution provider sessions are created for.</summary>
+    public string ExecutionProvider => WantsCuda ? CudaProvider : CpuProvider;
+
+    /// <summary>
+    /// The determinism class results are bit-identical within: ONNX Runtime version, execution
+    /// provider, CPU architecture and instruction-set path, and the session profile.
+    /// </summary>
+    public string DeterminismClass => $"ort-{OrtEnv.Instance().GetVersionString()}/{ExecutionProvider}/{IsaPath()}/{(_options.Deterministic ? "det-1t-seq-noopt" : "fast")}";
+
+    /// <summary>The options in use.</summary>
+    public OnnxExecutionOptions Options => _options;
+
+    private bool WantsCuda => _options.ExecutionProvider == ExecutionProviderPreference.Auto && IsCudaAvailable && !Volatile.Read(ref _cudaFailed);
+
+    /// <summary>Runs a model on named input tensors given as ONNX <c>TensorProto</c> bytes.</summary>
+    /// <param name="model">The ONNX model bytes.</param>
+    /// <param name="inputs">Each graph input's <c>TensorProto</c> bytes, keyed by input name.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>Each graph output's canonical <c>TensorProto</c> bytes, keyed by output name.</returns>
+    /// <exception cref="WorkloadException">The model, an input or the run failed.</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
+    public async Task<IReadOnlyDictionary<string, byte[]>> RunTensorProtosAsync(
+        ReadOnlyMemory<byte> model, IReadOnlyDictionary<string, ReadOnlyMemory<byte>> inputs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var tensors = inputs.Select(kv => OnnxTensor.FromTensorProto(kv.Value.Span).WithName(kv.Key)).ToArray();
+        var outputs = await RunAsync(model, tensors, cancellationToken).ConfigureAwait(false);
+        return outputs.ToDictionary(t => t.Name, t => t.ToTensorProto(), StringComparer.Ordinal);
+    }
+
+    /// <summary>Runs a model given by its bytes.</summary>
+    /// <param name="model">The ONNX model bytes (hashed to find the cached session).</param>
+    /// <param name="inputs">The named inputs.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The outputs, in graph-output order.</returns>
+    /// <exception cref="WorkloadException">The model, an input or the run failed.</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
+    public Task<IReadOnlyList<OnnxTensor>> RunAsync(ReadOnlyMemory<byte> model, IReadOnlyList<OnnxTensor> inputs, CancellationToken cancellationToken = default)
+        => RunAsync(Hash32.Sha256(model.Span), _ => ValueTask.FromResult(model), inputs, cancellationToken);
+
+    /// <summary>Runs a model identified by its content id; <paramref name="source"/> is read only on a cache miss.</summary>
+    /// <param name="modelId">The model's content id.</param>
+    /// <param name="source">Supplies the bytes on a cache miss.</param>
+    /// <param name="inputs">The named inputs.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The outputs, in graph-output order.</returns>
+    /// <exception cref="WorkloadException">The model, an input or the run failed, or the bytes do not hash to <paramref name="modelId"/>.</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
+    public async Task<IReadOnlyList<OnnxTensor>> RunAsync(Hash32 modelId, ModelSource source, IReadOnlyList<OnnxTensor> inputs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var model = await AcquireAsync(modelId, source, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var session = GetSession(model);
+            var outputNames = session.OutputNames.ToArray();
+            return Execute(model, session, inputs, outputNames, results =>
+            {
+                var outputs = new OnnxTensor[outputNames.Length];
+                for (var i = 0; i < outputs.Length; i++)
+                {
+                    outputs[i] = ToTensor(outputNames[i], results[i]);
+                }
+
+                return (IReadOnlyList<OnnxTensor>)outputs;
+            }, cancellationToken);
+        }
+        finally
+        {
+            model.Release();
+        }
+    }
+
+    /// <summary>Runs a model in trace mode: every node's outputs are hashed into the trace commitment.</summary>
+    /// <param name="modelId">The model's content id.</param>
+    /// <param name="source">Supplies the bytes on a cache miss.</param>
+    /// <param name="inputs">The named inputs.</param>
+    /// <param name="keepNodeOutputs">Keep every node's output tensors (to answer a dispute); costs memory.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The outputs and the trace.</returns>
+    /// <exception cref="WorkloadException">The model, an input or the run failed.</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled.</exception>
+    public async Task<TracedRunResult> RunTracedAsync(
+        Hash32 modelId, ModelSource source, IReadOnlyList<OnnxTensor> inputs, bool keepNodeOutputs = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var model = await AcquireAsync(modelId, source, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var traced = GetTraced(model);
+            var outputNames = traced.Session.OutputNames.ToArray();
+            return Execute(model, traced.Session, inputs, outputNames, results => ReadTrace(traced, outputNames, results, keepNodeOutputs), cancellationToken);
+        }
+        finally
+        {
+            model.Release();
+        }
+    }
+
+    /// <summary>Runs a model built for one call (not cached), such as a referee's single-node model.</summary>
+    internal async Task<IReadOnlyList<OnnxTensor>> RunUncachedAsync(byte[] modelBytes, IReadOnlyList<OnnxTensor> inputs, CancellationToken cancellationToken)
+    {
+        var model = new LoadedModel(Hash32.Sha256(modelBytes), modelBytes, CreateSession);
+        model.TryAcquire();
+        try
+        {
+            var session = GetSession(model);
+            var names = session.OutputNames.ToArray();
+            return Execute(model, session, inputs, names, results => (IReadOnlyList<OnnxTensor>)names.Select((n, i) => ToTensor(n, results[i])).ToArray(), cancellationToken);
+        }
+        finally
+        {
+            model.Evict();
+            model.Release();
+        }
+    }
+
+    /// <summary>The number of graph nodes (trace leaves) of a model.</summary>
+    /// <param name="modelId">The model's content id.</param>
+    /// <param name="source">Supplies the bytes on a cache miss.</param>
+    /// <param name="cancellationToken">Cancels loading.</param>
+    /// <returns>The node count.</returns>
+    /// <exception cref="WorkloadException">The model is invalid or not traceable.</exception>
+    public async Task<int> GetNodeCountAsync(Hash32 modelId, ModelSource source, CancellationToken cancellationToken = default)
+    {
+        var model = await AcquireAsync(modelId, source, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return GetTraced(model).Layout.Length;
+        }
+        finally
+        {
+            model.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var m in _lru)
+            {
+                m.Evict();
+            }
+
+            _lru.Clear();
+            _cache.Clear();
+        }
+    }
+
+    private static InferenceSession GetSession(LoadedModel model)
+    {
+        try
+        {
+            return model.Session;
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw MapLoadError(ex);
+        }
+    }
+
+    private static TracedSession GetTraced(LoadedModel model)
+    {
+        try
+        {
+            return model.Traced;
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw MapLoadError(ex);
+        }
+    }
+
+    private async Task<LoadedModel> AcquireAsync(Hash32 id, ModelSource source, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (_cache.TryGetValue(id, out var node) && node.Value.TryAcquire())
+            {
+                _lru.Remove(node);
+                _lru.AddFirst(node);
+                return node.Value;
+            }
+        }
+
+        var bytes = await source(cancellationToken).ConfigureAwait(false);
+        var actual = Hash32.Sha256(bytes.Span);
+        if (actual != id)
+        {
+            throw new WorkloadException(WorkloadErrorCode.InvalidModel, ExceptionMessages.ModelIdMismatch(id.ToString(), actual.ToString()));
+        }
+
+        var loaded = await Task.Run(() => new LoadedModel(id, bytes.ToArray(), CreateSession), cancellationToken).ConfigureAwait(false);
+        Log.ModelLoaded(_logger, id, bytes.Length);
+        loaded.TryAcquire();
+        lock (_gate)
+        {
+            if (_cache.TryGetValue(id, out var existing) && existing.Value.TryAcquire())
+            {
+                loaded.Evict();
+                loaded.Release();
+                return existing.Value;
+            }
+
+            _cache[id] = _lru.AddFirst(loaded);
+            while (_lru.Count > _options.MaxCachedModels)
+            {
+                var last = _lru.Last!;
+                _lru.RemoveLast();
+                _cache.Remove(last.Value.Id);
+                last.Value.Evict();
+            }
+        }
+
+        return loaded;
+    }
+
+    private InferenceSession CreateSession(byte[] modelBytes)
+    {
+        if (WantsCuda)
+        {
+            try
+            {
+                using var cudaOptions = CreateSessionOptions();
+                cudaOptions.AppendExecutionProvider_CUDA(_options.CudaDeviceId);
+                return new InferenceSession(modelBytes, cudaOptions);
+            }
+            catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+            {
+                Volatile.Write(ref _cudaFailed, true);
+                Log.CudaFallback(_logger, ex);
+            }
+        }
+
+        using var options = CreateSessionOptions();
+        try
+        {
+            return new InferenceSession(modelBytes, options);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw MapLoadError(ex);
+        }
+    }
+
+    private SessionOptions CreateSessionOptions()
+    {
+        var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+        if (_options.Deterministic)
+        {
+            options.IntraOpNumThreads = 1;
+            options.InterOpNumThreads = 1;
+            options.ExecutionMode = ExecutionMode.ORT_SEQUENTIAL;
+            options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
+            options.AddSessionConfigEntry("session.use_deterministic_compute", "1");
+        }
+        else if (_options.IntraOpThreads > 0)
+        {
+            options.IntraOpNumThreads = _options.IntraOpThreads;
+        }
+
+        return options;
+    }
+
+    /// <summary>Runs on the calling thread: ONNX Runtime's Run blocks, and a thread hop costs a context switch per unit on a busy machine.</summary>
+    private T Execute<T>(
+        LoadedModel model, InferenceSession session, IReadOnlyList<OnnxTensor> inputs, string[] outputNames,
+        Func<IReadOnlyList<OrtValue>, T> read, CancellationToken cancellationToken)
+    {
+        _ = model;
+        cancellationToken.ThrowIfCancellationRequested();
+        var inputBytes = ValidateInputs(session, inputs);
+        if (inputBytes > _options.UnitMemoryLimitBytes)
+        {
+            throw new WorkloadException(WorkloadErrorCode.MemoryLimitExceeded, ExceptionMessages.MemoryLimit(inputBytes, _options.UnitMemoryLimitBytes));
+        }
+
+        using var timeout = new CancellationTokenSource(_options.UnitTimeLimit, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var values = new List<OrtValue>(inputs.Count);
+        try
+        {
+            foreach (var t in inputs)
+            {
+                values.Add(ToOrtValue(t));
+            }
+
+            using var runOptions = new RunOptions();
+            using var registration = linked.Token.Register(() => runOptions.Terminate = true);
+            linked.Token.ThrowIfCancellationRequested();
+            var started = _time.GetTimestamp();
+            using var results = session.Run(runOptions, inputs.Select(t => t.Name).ToArray(), values, outputNames);
+
+            // The timer that sets Terminate may not get a thread in time on a busy machine; the limit holds anyway.
+            if (_time.GetElapsedTime(started) > _options.UnitTimeLimit)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new WorkloadException(WorkloadErrorCode.TimeLimitExceeded, ExceptionMessages.TimeLimit(_options.UnitTimeLimit));
+            }
+
+            long total = inputBytes;
+            foreach (var r in results)
+            {
+                total += r.IsTensor ? r.GetTensorSizeInBytes() : 0;
+            }
+
+            if (total > _options.UnitMemoryLimitBytes)
+            {
+                throw new WorkloadException(WorkloadErrorCode.MemoryLimitExceeded, ExceptionMessages.MemoryLimit(total, _options.UnitMemoryLimitBytes));
+            }
+
+            return read(results);
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or OperationCanceledException && linked.IsCancellationRequested)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new WorkloadException(WorkloadErrorCode.TimeLimitExceeded, ExceptionMessages.TimeLimit(_options.UnitTimeLimit), ex);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new WorkloadException(
+                ex.Message.Contains("[ErrorCode:InvalidArgument]", StringComparison.Ordinal) ? WorkloadErrorCode.InvalidInput : WorkloadErrorCode.ExecutionFailed,
+                ex.Message,
+                ex);
+        }
+        finally
+        {
+            foreach (var v in values)
+            {
+                v.Dispose();
+            }
+        }
+    }
+
+    private static long ValidateInputs(InferenceSession session, IReadOnlyList<OnnxTensor> inputs)
+    {
+        var metadata = session.InputMetadata;
+        long bytes = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in inputs)
+        {
+            if (!metadata.TryGetValue(t.Name, out var meta))
+            {
+                throw new WorkloadException(WorkloadErrorCode.InvalidInput, ExceptionMessages.UnknownInput(t.Name, metadata.Keys));
+            }
+
+            if (!seen.Add(t.Name))
+            {
+                throw new WorkloadException(WorkloadErrorCode.InvalidInput, ExceptionMessages.DuplicateTensorName(t.Name));
+            }
+
+            if (!meta.IsTensor || (int)meta.ElementDataType != (int)t.ElementType)
+            {
+                throw new WorkloadException(WorkloadErrorCode.InvalidInput, ExceptionMessages.InputTypeMismatch(t.Name, meta.IsTensor ? meta.ElementDataType.ToString() : meta.OnnxValueType.ToString(), t.ElementType));
+            }
+
+            var dims = meta.Dimensions;
+            var shapeOk = dims.Length == t.Dimensions.Count;
+            for (var i = 0; shapeOk && i < dims.Length; i++)
+            {
+                shapeOk = dims[i] < 0 || dims[i] == t.Dimensions[i];
+            }
+
+            if (!shapeOk)
+            {
+                throw new WorkloadException(WorkloadErrorCode.InvalidInput, ExceptionMessages.InputShapeMismatch(t.Name, dims, t.Dimensions));
+            }
+
+            bytes += t.RawData.Length;
+        }
+
+        foreach (var name in metadata.Keys)
+        {
+            if (!seen.Contains(name))
+            {
+                throw new WorkloadException(WorkloadErrorCode.InvalidInput, ExceptionMessages.MissingInput(name));
+            }
+        }
+
+        return bytes;
+    }
+
+    private static OrtValue ToOrtValue(OnnxTensor tensor)
+    {
+        var value = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, (TensorElementType)(int)tensor.ElementType, tensor.DimensionsArray);
+        tensor.RawData.Span.CopyTo(value.GetTensorMutableRawData());
+        return value;
+    }
+
+    private static OnnxTensor ToTensor(string name, OrtValue value)
+    {
+        var (type, dims) = Describe(name, value);
+        return new OnnxTensor(name, type, dims, value.GetTensorMutableRawData().ToArray());
+    }
+
+    private static (OnnxElementType Type, long[] Dims) Describe(string name, OrtValue value)
+    {
+        if (!value.IsTensor)
+        {
+            throw new WorkloadException(WorkloadErrorCode.ExecutionFailed, ExceptionMessages.UnsupportedElementType(name, 0));
+        }
+
+        var info = value.GetTensorTypeAndShape();
+        var type = (OnnxElementType)(int)info.ElementDataType;
+        if (!Enum.IsDefined(type))
+        {
+            throw new WorkloadException(WorkloadErrorCode.ExecutionFailed, ExceptionMessages.UnsupportedElementType(name, (int)info.ElementDataType));
+        }
+
+        return (type, info.Shape);
+    }
+
+    private static TracedRunResult ReadTrace(TracedSession traced, string[] outputNames, IReadOnlyList<OrtValue> results, bool keep)
+    {
+        var byName = new Dictionary<string, OrtValue>(outputNames.Length, StringComparer.Ordinal);
+        for (var i = 0; i < outputNames.Length; i++)
+        {
+            byName[outputNames[i]] = results[i];
+        }
+
+        var digests = new Hash32[traced.Layout.Length];
+        var kept = keep ? new IReadOnlyList<OnnxTensor>[traced.Layout.Length] : null;
+        foreach (var node in traced.Layout)
+        {
+            using var builder = new TraceNodeDigest.Builder(node.Index, node.OpType, node.Outputs.Length);
+            var tensors = keep ? new OnnxTensor[node.Outputs.Length] : null;
+            for (var j = 0; j < node.Outputs.Length; j++)
+            {
+                var value = byName[node.Outputs[j]];
+                var (type, dims) = Describe(node.Outputs[j], value);
+                var raw = value.GetTensorMutableRawData();
+                builder.Add(node.Outputs[j], type, dims, raw);
+                if (tensors is not null)
+                {
+                    tensors[j] = new OnnxTensor(node.Outputs[j], type, dims, raw.ToArray());
+                }
+            }
+
+            digests[node.Index] = builder.Finish();
+            if (kept is not null)
+            {
+                kept[node.Index] = tensors!;
+            }
+        }
+
+        var outputs = traced.GraphOutputs.Select(n => ToTensor(n, byName[n])).ToArray();
+        return new TracedRunResult(outputs, new ExecutionTrace(traced.Layout.Select(n => n.OpType).ToArray(), digests, kept));
+    }
+
+    private static WorkloadException MapLoadError(OnnxRuntimeException ex)
+    {
+        var m = ex.Message;
+        var unsupported = m.Contains("[ErrorCode:NotImplemented]", StringComparison.Ordinal)
+            || m.Contains("No Op registered", StringComparison.OrdinalIgnoreCase)
+            || m.Contains("is under development", StringComparison.OrdinalIgnoreCase)
+            || m.Contains("official support for domain", StringComparison.OrdinalIgnoreCase)
+            || m.Contains("is not a registered function/op", StringComparison.OrdinalIgnoreCase);
+        return new WorkloadException(unsupported ? WorkloadErrorCode.UnsupportedOperator : WorkloadErrorCode.InvalidModel, m, ex);
+    }
+
+    private static bool DetectCuda()
+    {
+        try
+        {
+            return OrtEnv.Instance().GetAvailableProviders().Contains(CudaProvider, StringComparer.Ordinal);
+        }
+        catch (OnnxRuntimeException)
+        {
+            return false;
+        }
+    }
+
+    private static string IsaPath()
+    {
+        var arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+        var isa = Avx512F.IsSupported ? "avx512" : Avx2.IsSupported ? "avx2" : Avx.IsSupported ? "avx" : AdvSimd.IsSupported ? "neon" : "base";
+        return $"{arch}-{isa}";
+    }
+}

@@ -1,0 +1,188 @@
+using Phoenix.Compute.Onnx;
+using Phoenix.Compute.Tests.Support;
+
+namespace Phoenix.Compute.Tests.Onnx;
+
+public class OnnxModelRunnerTests
+{
+    private static OnnxModelRunner NewRunner(Action<OnnxExecutionOptions>? configure = null)
+    {
+        var options = new OnnxExecutionOptions();
+        configure?.Invoke(options);
+        return new OnnxModelRunner(options);
+    }
+
+    [Fact]
+    public async Task RunAsync_Mlp_MatchesIndependentComputation()
+    {
+        using var runner = NewRunner();
+        float[] x = [1f, -2f, 0.5f, 3f];
+
+        var outputs = await runner.RunAsync(TestModels.Mlp(), [OnnxTensor.FromFloats("X", [1, 4], x)]);
+
+        var y = Assert.Single(outputs);
+        Assert.Equal("Y", y.Name);
+        Assert.Equal(new long[] { 1, 2 }, y.Dimensions);
+        var expected = TestModels.MlpReference(x);
+        var actual = y.ToFloats();
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(expected[i], actual[i], 5);
+        }
+    }
+
+    [Fact]
+    public async Task RunTensorProtosAsync_TensorProtoBytes_ReturnsNamedTensorProtoBytes()
+    {
+        using var runner = NewRunner();
+        float[] x = [0.25f, 0.5f, -1f, 2f];
+        var input = OnnxTensor.FromFloats("ignored-name", [1, 4], x).ToTensorProto();
+
+        var outputs = await runner.RunTensorProtosAsync(TestModels.Mlp(), new Dictionary<string, ReadOnlyMemory<byte>> { ["X"] = input });
+
+        var y = OnnxTensor.FromTensorProto(Assert.Contains("Y", outputs));
+        var expected = TestModels.MlpReference(x);
+        Assert.Equal(expected[0], y.ToFloats()[0], 5);
+        Assert.Equal(expected[1], y.ToFloats()[1], 5);
+    }
+
+    [Fact]
+    public async Task RunAsync_NotAnOnnxModel_ThrowsInvalidModel()
+    {
+        using var runner = NewRunner();
+        var ex = await Assert.ThrowsAsync<WorkloadException>(() => runner.RunAsync("this is not a model"u8.ToArray(), [OnnxTensor.FromFloats("X", [1, 4], new float[4])]));
+        Assert.Equal(WorkloadErrorCode.InvalidModel, ex.Code);
+    }
+
+    [Fact]
+    public async Task RunAsync_UnknownOperator_ThrowsUnsupportedOperator()
+    {
+        using var runner = NewRunner();
+        var ex = await Assert.ThrowsAsync<WorkloadException>(() => runner.RunAsync(TestModels.UnknownOperator(), [OnnxTensor.FromFloats("X", [1, 4], new float[4])]));
+        Assert.Equal(WorkloadErrorCode.UnsupportedOperator, ex.Code);
+    }
+
+    [Fact]
+    public async Task RunAsync_OpsetNewerThanRuntime_ThrowsUnsupportedOperator()
+    {
+        using var runner = NewRunner();
+        var ex = await Assert.ThrowsAsync<WorkloadException>(() => runner.RunAsync(TestModels.FutureOpset(), [OnnxTensor.FromFloats("X", [1, 4], new float[4])]));
+        Assert.Equal(WorkloadErrorCode.UnsupportedOperator, ex.Code);
+    }
+
+    [Theory]
+    [InlineData("wrong-name")]
+    [InlineData("wrong-type")]
+    [InlineData("wrong-shape")]
+    [InlineData("missing")]
+    public async Task RunAsync_BadInput_ThrowsInvalidInputAndRunnerStillWorks(string kind)
+    {
+        using var runner = NewRunner();
+        var model = TestModels.Mlp();
+        OnnxTensor[] inputs = kind switch
+        {
+            "wrong-name" => [OnnxTensor.FromFloats("Z", [1, 4], new float[4])],
+            "wrong-type" => [OnnxTensor.FromInt64s("X", [1, 4], new long[4])],
+            "wrong-shape" => [OnnxTensor.FromFloats("X", [1, 5], new float[5])],
+            _ => [],
+        };
+
+        var ex = await Assert.ThrowsAsync<WorkloadException>(() => runner.RunAsync(model, inputs));
+        Assert.Equal(WorkloadErrorCode.InvalidInput, ex.Code);
+
+        var ok = await runner.RunAsync(model, [OnnxTensor.FromFloats("X", [1, 4], new float[4])]);
+        Assert.Single(ok);
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelledToken_ThrowsOperationCanceled()
+    {
+        using var runner = NewRunner();
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runner.RunAsync(TestModels.Mlp(), [OnnxTensor.FromFloats("X", [1, 4], new float[4])], cts.Token));
+    }
+
+    [Fact]
+    public async Task RunAsync_ZeroTimeLimit_ThrowsTimeLimitExceeded()
+    {
+        using var runner = NewRunner(o => o.UnitTimeLimit = TimeSpan.Zero);
+
+        var ex = await Assert.ThrowsAsync<WorkloadException>(() => runner.RunAsync(TestModels.Mlp(), [OnnxTensor.FromFloats("X", [1, 4], new float[4])]));
+        Assert.Equal(WorkloadErrorCode.TimeLimitExceeded, ex.Code);
+    }
+
+    [Fact]
+    public async Task RunAsync_LongRunPastTimeLimit_IsTerminatedWithTimeLimitExceeded()
+    {
+        // Eight 512×512 MatMuls take far longer than 1 ms on one thread; the run is terminated through
+        // RunOptions.Terminate (or, if the limit fires first, never started).
+        using var runner = NewRunner(o => o.UnitTimeLimit = TimeSpan.FromMilliseconds(1));
+        var input = OnnxTensor.FromFloats("X", [512, 512], new float[512 * 512]);
+
+        var ex = await Assert.ThrowsAsync<WorkloadException>(() => runner.RunAsync(TestModels.SlowMatMulChain(), [input]));
+        Assert.Equal(WorkloadErrorCode.TimeLimitExceeded, ex.Code);
+    }
+
+    [Fact]
+    public async Task RunAsync_TensorsOverMemoryLimit_ThrowsMemoryLimitExceeded()
+    {
+        using var runner = NewRunner(o => o.UnitMemoryLimitBytes = 20);
+
+        var ex = await Assert.ThrowsAsync<WorkloadException>(() => runner.RunAsync(TestModels.Mlp(), [OnnxTensor.FromFloats("X", [1, 4], new float[4])]));
+        Assert.Equal(WorkloadErrorCode.MemoryLimitExceeded, ex.Code);
+    }
+
+    [Fact]
+    public async Task RunAsync_ModelBytesNotMatchingId_ThrowsInvalidModel()
+    {
+        using var runner = NewRunner();
+        var wrongId = Phoenix.Protocol.Primitives.Hash32.Sha256("other"u8);
+
+        var ex = await Assert.ThrowsAsync<WorkloadException>(() => runner.RunAsync(wrongId, _ => ValueTask.FromResult<ReadOnlyMemory<byte>>(TestModels.Mlp()), [OnnxTensor.FromFloats("X", [1, 4], new float[4])]));
+        Assert.Equal(WorkloadErrorCode.InvalidModel, ex.Code);
+    }
+
+    [Fact]
+    public async Task RunAsync_MoreModelsThanCache_EvictsAndStillAnswersCorrectly()
+    {
+        using var runner = NewRunner(o => o.MaxCachedModels = 1);
+        var mlp = TestModels.Mlp();
+        var relu = TestModels.Model([TestModels.Node("Relu", ["X"], ["Y"])], [TestModels.Input("X", 1, [1, 4])], ["Y"], []);
+        float[] x = [1f, -2f, 0.5f, 3f];
+        var loads = 0;
+        ModelSource mlpSource = _ => { loads++; return ValueTask.FromResult<ReadOnlyMemory<byte>>(mlp); };
+        var mlpId = Phoenix.Protocol.Primitives.Hash32.Sha256(mlp);
+
+        var first = await runner.RunAsync(mlpId, mlpSource, [OnnxTensor.FromFloats("X", [1, 4], x)]);
+        var cached = await runner.RunAsync(mlpId, mlpSource, [OnnxTensor.FromFloats("X", [1, 4], x)]);
+        Assert.Equal(1, loads);
+        var reluOut = await runner.RunAsync(relu, [OnnxTensor.FromFloats("X", [1, 4], x)]);
+        var again = await runner.RunAsync(mlpId, mlpSource, [OnnxTensor.FromFloats("X", [1, 4], x)]);
+
+        Assert.Equal(2, loads);
+        Assert.Equal([1f, 0f, 0.5f, 3f], reluOut[0].ToFloats());
+        Assert.Equal(first[0].RawData.ToArray(), cached[0].RawData.ToArray());
+        Assert.Equal(first[0].RawData.ToArray(), again[0].RawData.ToArray());
+    }
+
+    [Fact]
+    public void ExecutionProvider_CpuPreference_IsCpuAndNamedInDeterminismClass()
+    {
+        using var runner = NewRunner(o => o.ExecutionProvider = ExecutionProviderPreference.Cpu);
+
+        Assert.Equal("CPUExecutionProvider", runner.ExecutionProvider);
+        Assert.Contains("CPUExecutionProvider", runner.DeterminismClass, StringComparison.Ordinal);
+        Assert.Contains("det-1t-seq-noopt", runner.DeterminismClass, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExecutionProvider_Auto_IsCudaExactlyWhenRuntimeListsCuda()
+    {
+        using var runner = NewRunner();
+
+        var listed = Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider");
+        Assert.Equal(listed ? "CUDAExecutionProvider" : "CPUExecutionProvider", runner.ExecutionProvider);
+    }
+}
