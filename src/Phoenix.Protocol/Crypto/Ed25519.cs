@@ -10,7 +10,11 @@ namespace Phoenix.Protocol.Crypto;
 /// <para>
 /// The rule is strict RFC 8032 (DESIGN §3): S must be canonical (below the group order L),
 /// the public key and R must be canonical point encodings and not of small order, and the
-/// cofactorless equation must hold. This is consensus-critical: every node must accept and reject
+/// cofactorless equation [S]B = R + [k]A must hold. The encoding and order checks are done here,
+/// explicitly, before libsodium (through NSec) checks the equation; libsodium's own checks agree,
+/// so the rule does not depend on the library version. Under this rule CometBFT's ZIP-215 rule
+/// accepts strictly more signatures (small-order and non-canonical encodings, cofactored equation);
+/// see docs/protocol.md. This is consensus-critical: every node must accept and reject
 /// exactly the same signatures, so nothing in Phoenix verifies Ed25519 in any other way.
 /// </para>
 /// <para>Thread-safe. Never throws on malformed input: verification returns <see langword="false"/>.</para>
@@ -50,7 +54,11 @@ public static class Ed25519
             return false;
         }
 
-        if (!IsCanonicalScalar(signature[32..]))
+        // Explicit pre-checks, so that the rule does not depend on what the underlying library
+        // happens to accept: canonical S, canonical encodings of A and R, neither of small order.
+        if (!IsCanonicalScalar(signature[32..])
+            || !IsCanonicalPoint(publicKey) || HasSmallOrder(publicKey)
+            || !IsCanonicalPoint(signature[..32]) || HasSmallOrder(signature[..32]))
         {
             return false;
         }
@@ -101,6 +109,74 @@ public static class Ed25519
         }
 
         return Key.Import(Algorithm, seed, KeyBlobFormat.RawPrivateKey, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.None });
+    }
+
+    // The y-coordinates (little-endian, sign bit cleared) of the 8 points of small order: y = 0
+    // (order 4, two points), y = 1 (identity), y = p - 1 (order 2) and the two order-8 values (each two points).
+    private static ReadOnlySpan<byte> SmallOrderY =>
+    [
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f,
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+        0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05,
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
+        0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a,
+    ];
+
+    /// <summary>
+    /// Whether a point encoding is canonical: y (the low 255 bits) is below p = 2^255 - 19, and the
+    /// sign bit is not set when x would be zero (y = 1 or y = p - 1), as RFC 8032 §5.1.3 decoding requires.
+    /// </summary>
+    internal static bool IsCanonicalPoint(ReadOnlySpan<byte> encoded)
+    {
+        // y >= p exactly when the low 255 bits are in [p, 2^255 - 1]: bytes 1..30 all 0xff,
+        // top byte (without sign) 0x7f and the lowest byte >= 0xed.
+        var top = encoded[31] & 0x7f;
+        var allOnes = top == 0x7f;
+        for (var i = 1; i < 31 && allOnes; i++)
+        {
+            allOnes = encoded[i] == 0xff;
+        }
+
+        if (allOnes && encoded[0] >= 0xed)
+        {
+            return false;
+        }
+
+        if ((encoded[31] & 0x80) != 0)
+        {
+            // x = 0 happens for y = 1 and y = p - 1 only; "-0" is not a canonical encoding.
+            Span<byte> y = stackalloc byte[32];
+            encoded.CopyTo(y);
+            y[31] &= 0x7f;
+            if (y.SequenceEqual(SmallOrderY.Slice(32, 32)) || y.SequenceEqual(SmallOrderY.Slice(64, 32)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether a canonical point encoding is one of the 8 points of small order (order 1, 2, 4 or 8).</summary>
+    internal static bool HasSmallOrder(ReadOnlySpan<byte> encoded)
+    {
+        Span<byte> y = stackalloc byte[32];
+        encoded.CopyTo(y);
+        y[31] &= 0x7f;
+        for (var i = 0; i < SmallOrderY.Length; i += 32)
+        {
+            if (y.SequenceEqual(SmallOrderY.Slice(i, 32)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether a 32-byte little-endian scalar is below the group order L.</summary>

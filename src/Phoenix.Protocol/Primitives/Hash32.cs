@@ -52,6 +52,21 @@ public readonly struct Hash32 : IEquatable<Hash32>, IComparable<Hash32>, ISpanFo
         return new Hash32(buffer);
     }
 
+    /// <summary>Bit <paramref name="index"/> counting from the most significant bit of byte 0 (0..255).</summary>
+    /// <param name="index">The bit index.</param>
+    /// <returns>Whether the bit is set.</returns>
+    internal bool GetBit(int index)
+    {
+        var word = (index >> 6) switch
+        {
+            0 => _a,
+            1 => _b,
+            2 => _c,
+            _ => _d,
+        };
+        return ((word >> (63 - (index & 63))) & 1) != 0;
+    }
+
     /// <summary>Writes the 32 bytes into <paramref name="destination"/>.</summary>
     /// <param name="destination">At least 32 bytes.</param>
     /// <returns><see langword="false"/> when the destination is too small.</returns>
