@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Routing;
+using Phoenix.Node.Api;
+using Phoenix.Node.Blobs;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the node's public gRPC services.</summary>
+public static class PhoenixNodeApiEndpointRouteBuilderExtensions
+{
+    /// <summary>Maps <c>phoenix.node.v1.NodeService</c> and <c>phoenix.node.v1.BlobService</c>.</summary>
+    /// <param name="endpoints">The endpoint builder (the web application).</param>
+    /// <returns><paramref name="endpoints"/>.</returns>
+    public static IEndpointRouteBuilder MapPhoenixNodeApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGrpcService<NodeGrpcService>();
+        endpoints.MapGrpcService<BlobGrpcService>();
+        return endpoints;
+    }
+}
