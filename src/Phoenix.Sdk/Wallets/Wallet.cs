@@ -45,6 +45,9 @@ public sealed class Wallet : IDisposable
     /// <summary>The 20-byte account address (first 20 bytes of SHA-256 of <see cref="PublicKey"/>).</summary>
     public ReadOnlyMemory<byte> AddressBytes => _address;
 
+    /// <summary>The account address as the protocol's <see cref="Phoenix.Protocol.Primitives.Address"/> (bech32 <c>phx…</c> when printed).</summary>
+    public Phoenix.Protocol.Primitives.Address Address => new(_address);
+
     /// <summary>The SLIP-0010 path the key was derived with, or <see langword="null"/> for a raw or random key.</summary>
     public DerivationPath? DerivationPath { get; }
 
