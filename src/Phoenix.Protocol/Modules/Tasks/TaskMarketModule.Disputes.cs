@@ -259,7 +259,7 @@ public sealed partial class TaskMarketModule
             return Fail(TaskErrors.InvalidContentId, "output_hash must be 32 bytes.");
         }
 
-        var key = TaskStore.DisputeMemberKey("dr", dispute.Id, reporter);
+        var key = TaskStore.DisputeMemberKey("wr", dispute.Id, reporter);
         if (context.State.Get(key) is not null)
         {
             return Fail(TaskErrors.AlreadyDone, "Already reported.");
@@ -298,7 +298,7 @@ public sealed partial class TaskMarketModule
             return Fail(TaskErrors.NotBonded, "Only bonded stakers vote.");
         }
 
-        var key = TaskStore.DisputeMemberKey("dv", dispute.Id, voter);
+        var key = TaskStore.DisputeMemberKey("wv", dispute.Id, voter);
         if (context.State.Get(key) is not null)
         {
             return Fail(TaskErrors.AlreadyDone, "Already voted.");
@@ -359,7 +359,7 @@ public sealed partial class TaskMarketModule
     {
         var byHash = new SortedDictionary<string, UInt128>(StringComparer.Ordinal);
         UInt128 reported = 0;
-        foreach (var kv in context.State.Scan(TaskStore.Key("dr", dispute.Id)))
+        foreach (var kv in context.State.Scan(TaskStore.Key("wr", dispute.Id)))
         {
             var hash = Convert.ToHexStringLower(kv.Value.AsSpan(0, 32));
             var weight = BinaryPrimitives.ReadUInt128BigEndian(kv.Value.AsSpan(32));
@@ -384,7 +384,7 @@ public sealed partial class TaskMarketModule
 
     private Verdict TallyVote(ModuleContext context, DisputeRecord dispute)
     {
-        foreach (var kv in context.State.Scan(TaskStore.Key("dv", dispute.Id)))
+        foreach (var kv in context.State.Scan(TaskStore.Key("wv", dispute.Id)))
         {
             context.State.Delete(kv.Key);
         }
