@@ -39,6 +39,9 @@ public sealed record ChainParameters
     /// <summary>Dispute vote quorum. <value>Default 33.4 %.</value></summary>
     public Ratio DisputeQuorum { get; init; } = Ratio.FromBasisPoints(3340);
 
+    /// <summary>Time each side has for a move of the re-execution game (and the committee for its reports). <value>Default 1 hour.</value></summary>
+    public long DisputeMoveTimeoutSeconds { get; init; } = 3600;
+
     /// <summary>Share of each task fee paid to attesters. <value>Default 85 %.</value></summary>
     public Ratio AttesterFeeShare { get; init; } = Ratio.FromBasisPoints(8500);
 
@@ -138,7 +141,7 @@ public sealed record ChainParameters
         }
 
         if (ChallengeWindowSeconds <= 0 || UnbondingSeconds <= 0 || VotingPeriodSeconds <= 0 || OracleStalenessSeconds <= 0
-            || DisputeVotingSeconds <= 0 || DowntimeJailSeconds <= 0 || DepositPeriodSeconds <= 0 || BuyBackEpochSeconds <= 0 || DowntimeWindowBlocks <= 0)
+            || DisputeVotingSeconds <= 0 || DowntimeJailSeconds <= 0 || DepositPeriodSeconds <= 0 || DisputeMoveTimeoutSeconds <= 0 || BuyBackEpochSeconds <= 0 || DowntimeWindowBlocks <= 0)
         {
             errors.Add("Durations and windows must be positive.");
         }
