@@ -149,6 +149,8 @@ internal sealed class GatedMempool(TxMempool inner, Lock gate) : ITxMempool
 
     public bool Contains(Hash32 txHash) => inner.Contains(txHash);
 
+    public MempoolTx? Get(Hash32 txHash) => inner.Get(txHash);
+
     public IReadOnlyList<MempoolTx> Reap(long maxBytes, long maxGas) => inner.Reap(maxBytes, maxGas);
 
     public void Update(long height, IReadOnlyList<ReadOnlyMemory<byte>> committedTxs)
