@@ -5,6 +5,7 @@ using Phoenix.Protocol.Modules.Mint;
 using Phoenix.Protocol.Modules.Oracle;
 using Phoenix.Protocol.Modules.Slashing;
 using Phoenix.Protocol.Modules.Staking;
+using Phoenix.Protocol.Modules.Tasks;
 
 namespace Phoenix.Protocol.Modules;
 
@@ -19,6 +20,7 @@ public static class StandardModules
         ArgumentNullException.ThrowIfNull(builder);
         var distribution = new DistributionModule();
         return builder.UseFeeDistributor(distribution).AddModule(new StakingModule()).AddModule(distribution).AddModule(new SlashingModule()).AddModule(new OracleModule())
-            .AddModule(new MintModule()).AddModule(new GovernanceModule());
+            .AddModule(new MintModule()).AddModule(new GovernanceModule())
+            .AddModule(new TaskMarketModule(new StakingTaskStakingPort(), new OracleTaskPricePort()));
     }
 }
