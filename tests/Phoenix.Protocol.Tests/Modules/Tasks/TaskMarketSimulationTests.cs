@@ -102,9 +102,11 @@ public sealed class TaskMarketSimulationTests
             // No buyer paid for an overturned (or refunded) unit.
             Assert.Equal(buyerStart - paidByBuyer + forfeits, _chain.Balance(MarketChain.Buyer, Denom.Spark).Value);
 
-            // OPEN: "the honest miner lost no bond" (honestStart + redeemed == final SPARK) fails in short runs by
-            // one unit bond; not yet diagnosed (simulation timing vs. product bug). Reported to the lead; the
-            // targeted tests (unattested, lying challenger, void) check the rule directly.
+            // OPEN (issue #3): "the honest miner lost no bond" (honestStart + redeemed - bonds of its own expired
+            // claims == final SPARK) fails for seed 1 at the default 60 blocks: the honest miner ends exactly 1 SPARK
+            // (one unit bond) short although no claim of its expired and no "slashed" event names it (every dispute
+            // in that run is upheld and slashes the lying challenger). So a bond share leaks somewhere in settlement;
+            // reproduce by asserting the equation here with an event dump, then fix and restore the assertion.
             _ = honestStart;
         }
 
