@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
-using System.Buffers;
 
 namespace Phoenix.Protocol.Primitives;
 
@@ -15,7 +13,7 @@ public readonly struct PublicKey : IEquatable<PublicKey>, IComparable<PublicKey>
     /// <summary>The length of a public key in bytes.</summary>
     public const int Length = 32;
 
-    private readonly ulong _a, _b, _c, _d;
+    private readonly Hash32 _value; // same 32-byte layout, byte-wise order and hex form as a hash
 
     /// <summary>Creates a key from exactly 32 bytes.</summary>
     /// <param name="bytes">The key bytes.</param>
@@ -27,11 +25,10 @@ public readonly struct PublicKey : IEquatable<PublicKey>, IComparable<PublicKey>
             throw new ArgumentException($"A public key is {Length} bytes; got {bytes.Length}.", nameof(bytes));
         }
 
-        _a = BinaryPrimitives.ReadUInt64BigEndian(bytes);
-        _b = BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]);
-        _c = BinaryPrimitives.ReadUInt64BigEndian(bytes[16..]);
-        _d = BinaryPrimitives.ReadUInt64BigEndian(bytes[24..]);
+        _value = new Hash32(bytes);
     }
+
+    private PublicKey(Hash32 value) => _value = value;
 
     /// <summary>Derives the public key of a 32-byte Ed25519 seed.</summary>
     /// <param name="seed">The private key seed.</param>
@@ -55,48 +52,23 @@ public readonly struct PublicKey : IEquatable<PublicKey>, IComparable<PublicKey>
     /// <summary>Writes the 32 bytes.</summary>
     /// <param name="destination">At least 32 bytes.</param>
     /// <returns><see langword="false"/> when the destination is too small.</returns>
-    public bool TryWriteBytes(Span<byte> destination)
-    {
-        if (destination.Length < Length)
-        {
-            return false;
-        }
-
-        BinaryPrimitives.WriteUInt64BigEndian(destination, _a);
-        BinaryPrimitives.WriteUInt64BigEndian(destination[8..], _b);
-        BinaryPrimitives.WriteUInt64BigEndian(destination[16..], _c);
-        BinaryPrimitives.WriteUInt64BigEndian(destination[24..], _d);
-        return true;
-    }
+    public bool TryWriteBytes(Span<byte> destination) => _value.TryWriteBytes(destination);
 
     /// <summary>The 32 bytes as a new array.</summary>
     /// <returns>A fresh array.</returns>
-    public byte[] ToArray()
-    {
-        var bytes = new byte[Length];
-        TryWriteBytes(bytes);
-        return bytes;
-    }
+    public byte[] ToArray() => _value.ToArray();
 
     /// <inheritdoc />
-    public bool Equals(PublicKey other) => _a == other._a && _b == other._b && _c == other._c && _d == other._d;
+    public bool Equals(PublicKey other) => _value.Equals(other._value);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is PublicKey other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(_a, _b, _c, _d);
+    public override int GetHashCode() => _value.GetHashCode();
 
     /// <inheritdoc />
-    public int CompareTo(PublicKey other)
-    {
-        var c = _a.CompareTo(other._a);
-        if (c != 0) return c;
-        c = _b.CompareTo(other._b);
-        if (c != 0) return c;
-        c = _c.CompareTo(other._c);
-        return c != 0 ? c : _d.CompareTo(other._d);
-    }
+    public int CompareTo(PublicKey other) => _value.CompareTo(other._value);
 
     /// <summary>Equality.</summary>
     public static bool operator ==(PublicKey left, PublicKey right) => left.Equals(right);
@@ -118,23 +90,14 @@ public readonly struct PublicKey : IEquatable<PublicKey>, IComparable<PublicKey>
 
     /// <summary>Lower-case hex.</summary>
     /// <returns>64 hex characters.</returns>
-    public override string ToString()
-    {
-        Span<byte> bytes = stackalloc byte[Length];
-        TryWriteBytes(bytes);
-        return Convert.ToHexStringLower(bytes);
-    }
+    public override string ToString() => _value.ToString();
 
     /// <inheritdoc />
     public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
 
     /// <inheritdoc />
     public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
-    {
-        Span<byte> bytes = stackalloc byte[Length];
-        TryWriteBytes(bytes);
-        return Convert.TryToHexStringLower(bytes, destination, out charsWritten);
-    }
+        => _value.TryFormat(destination, out charsWritten, format, provider);
 
     /// <summary>Parses 64 hex characters.</summary>
     /// <param name="s">The text.</param>
@@ -154,20 +117,9 @@ public readonly struct PublicKey : IEquatable<PublicKey>, IComparable<PublicKey>
     /// <inheritdoc />
     public static bool TryParse(ReadOnlySpan<char> s, IFormatProvider? provider, out PublicKey result)
     {
-        result = default;
-        if (s.Length != Length * 2)
-        {
-            return false;
-        }
-
-        Span<byte> bytes = stackalloc byte[Length];
-        if (Convert.FromHexString(s, bytes, out _, out var written) != OperationStatus.Done || written != Length)
-        {
-            return false;
-        }
-
-        result = new PublicKey(bytes);
-        return true;
+        var ok = Hash32.TryParse(s, provider, out var value);
+        result = ok ? new PublicKey(value) : default;
+        return ok;
     }
 
     /// <inheritdoc />
