@@ -260,6 +260,13 @@ public sealed partial class PhoenixClient
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task<ulong> GetLatestBatchIdAsync(CancellationToken cancellationToken = default) => LatestIdAsync("batch", cancellationToken);
 
+    /// <summary>The highest dispute id assigned so far (0 before the first challenge).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The id.</returns>
+    /// <exception cref="PhoenixException">The call failed after retries.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<ulong> GetLatestDisputeIdAsync(CancellationToken cancellationToken = default) => LatestIdAsync("dispute", cancellationToken);
+
     /// <summary>Cancels a task (buyer only): its open units are refunded.</summary>
     /// <param name="buyer">The buyer.</param>
     /// <param name="taskId">The task.</param>
