@@ -114,6 +114,7 @@ public sealed partial class TaskMarketModule
             dispute.Hi = m.TraceLength - 1;
             dispute.Turn = 0;
             dispute.Deadline = checked(context.Time.Seconds + context.Parameters.DisputeMoveTimeoutSeconds);
+            dispute.TurnHeight = context.Height;
         }
         else
         {
@@ -227,6 +228,7 @@ public sealed partial class TaskMarketModule
         }
 
         dispute.Deadline = checked(context.Time.Seconds + context.Parameters.DisputeMoveTimeoutSeconds);
+        dispute.TurnHeight = context.Height;
         SaveDispute(context, dispute, previous);
         return TxResult.Success();
     }
@@ -339,6 +341,20 @@ public sealed partial class TaskMarketModule
         {
             context.State.Delete(key);
             var dispute = GetDispute(context.State, id)!;
+            if (dispute.Phase != TaskStore.PhaseVote && context.Height <= dispute.TurnHeight + 1)
+            {
+                // This is the first block since the turn began and it is already past the deadline (the chain
+                // halted or block time jumped): the side to move had no block to move in. Missing a move it could
+                // not send must not cost anyone a bond or a stake, so the turn starts again from this block.
+                var previous = dispute.Deadline;
+                dispute.Deadline = checked(context.Time.Seconds + context.Parameters.DisputeMoveTimeoutSeconds);
+                dispute.TurnHeight = context.Height;
+                SaveDispute(context, dispute, previous);
+                context.Emit("move_deadline_extended", ("dispute_id", S(dispute.Id)), ("deadline", S((ulong)dispute.Deadline)),
+                    ("reason", "no_block_before_deadline"));
+                continue;
+            }
+
             switch (dispute.Phase)
             {
                 case TaskStore.PhaseBisect:
