@@ -115,6 +115,7 @@ public sealed partial class PhoenixApplication
         var restore = _restore;
         if (restore is null || request.Index >= (uint)restore.Metadata.ChunkHashes.Count)
         {
+            _restore = null;
             return new ApplySnapshotChunkResponse(ApplySnapshotChunkResult.Abort, [], []);
         }
 
