@@ -7,6 +7,7 @@ using Phoenix.Protocol.Abci;
 using Phoenix.Protocol.Application;
 using Phoenix.Protocol.Genesis;
 using Phoenix.Protocol.Modules;
+using Phoenix.Protocol.Modules.Oracle;
 using Phoenix.Protocol.Primitives;
 using Phoenix.Protocol.Results;
 using Phoenix.TestKit;
@@ -51,8 +52,25 @@ public sealed class PhoenixApplicationAbciTests : IDisposable
 
     private static string GenesisJson => Encoding.UTF8.GetString(NewGenesis().ToJson());
 
-    private static PhoenixApplication NewApp(SnapshotOptions? snapshots = null) =>
-        new PhoenixApplicationBuilder().AddStandardModules().UseSnapshots(snapshots ?? new SnapshotOptions()).Build();
+    private static PhoenixApplication NewApp(SnapshotOptions? snapshots = null, IPriceFeed? feed = null)
+    {
+        var builder = new PhoenixApplicationBuilder().AddStandardModules().UseSnapshots(snapshots ?? new SnapshotOptions());
+        if (feed is not null)
+        {
+            builder.UsePriceFeed(feed);
+        }
+
+        return builder.Build();
+    }
+
+    private sealed class FixedFeed(ulong price) : IPriceFeed
+    {
+        public bool TryGetPriceMicroUsd(out ulong priceMicroUsd)
+        {
+            priceMicroUsd = price;
+            return true;
+        }
+    }
 
     private static InitChainResponse InitDirect(PhoenixApplication app) =>
         app.InitChain(new InitChainRequest(GenesisTime, ChainId, null, [new ValidatorUpdate(ValidatorKey.PublicKey.ToArray(), 100)], NewGenesis().ToJson(), 1));
@@ -265,6 +283,47 @@ public sealed class PhoenixApplicationAbciTests : IDisposable
 
         // The chain goes on exactly as if nothing had happened.
         Assert.Equal(EmbeddedHeight(embedded, 2, Mempool(2)).AppHash.ToArray(), (await CometHeightAsync(comet, 2, Mempool(2))).AppHash);
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task VoteExtensions_PriceSignedByCometBft_InjectedVerifiedAndRecordedLikeTheEmbeddedPath(AbciTransport transport, AbciProtocolVersion version)
+    {
+        var served = NewApp(feed: new FixedFeed(1_234_000));
+        var embedded = NewApp();
+        InitDirect(embedded);
+        await using var server = await TestServers.StartAsync(served, transport, version);
+        await using var comet = await CometBftSide.ConnectAsync(server.ListenAddress, transport, version);
+        await comet.InitChainAsync(ChainId, GenesisJson, [(ValidatorKey.PublicKey.ToArray(), 100)]);
+        EmbeddedHeight(embedded, 1, Mempool(1));
+        await CometHeightAsync(comet, 1, Mempool(1));
+
+        // CometBFT signs the extension its app returned and hands the extended commit to the next proposer.
+        var extension = await comet.ExtendVoteAsync(1, BlockHash(1));
+        Assert.True(OracleVoteExtensions.TryDecodeExtension(extension, out var reported));
+        Assert.Equal(1_234_000UL, reported);
+        var address = ValidatorKey.PublicKey.Address.ToArray();
+        var signature = Protocol.Crypto.Ed25519.Sign(ValidatorKey.Seed, OracleVoteExtensions.SignBytes(ChainId, 1, 0, extension));
+        var extended = new ExtendedCommitInfo(0, [new ExtendedVoteInfo(new AbciValidator(address, 100), extension, signature, BlockIdFlag.Commit)]);
+        var lastCommit = new CommitInfo(0, [new VoteInfo(new AbciValidator(address, 100), BlockIdFlag.Commit)]);
+
+        var proposal = await comet.PrepareProposalAsync(2, Mempool(2), 1 << 20, extended);
+
+        Assert.Equal(OracleVoteExtensions.EncodeInjectedTx(0, [new SignedOracleVote(address, extension, signature)]), proposal[0]);
+        Assert.True(await comet.ProcessProposalAsync(2, proposal, BlockHash(2), lastCommit));
+        var forged = OracleVoteExtensions.EncodeInjectedTx(0, [new SignedOracleVote(address, OracleVoteExtensions.EncodeExtension(1), signature)]);
+        Assert.False(await comet.ProcessProposalAsync(2, [forged, .. proposal.Skip(1)], BlockHash(2), lastCommit));
+        Assert.False(await comet.ProcessProposalAsync(2, proposal, BlockHash(2), new CommitInfo(0, [new VoteInfo(new AbciValidator(address, 100), BlockIdFlag.Absent)])));
+        var result = await comet.FinalizeBlockAsync(2, proposal, BlockHash(2), decidedLastCommit: lastCommit);
+        await comet.CommitAsync();
+
+        var direct = embedded.FinalizeBlock(new FinalizeBlockRequest([.. proposal.Select(t => (ReadOnlyMemory<byte>)t)], lastCommit, [], BlockHash(2), 2, BlockTime(2), ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty));
+        embedded.Commit();
+        Assert.Equal(direct.AppHash.ToArray(), result.AppHash);
+        Assert.Equal([0u, 0u, 0u, TxErrors.InvalidSignature.Code], result.Codes);
+        var price = OracleModule.GetPrice(served.CommittedState, BlockTime(2), served.Parameters);
+        Assert.True(price.IsValid);
+        Assert.Equal(1_234_000UL, price.PriceMicroUsd);
     }
 
     [Fact]
