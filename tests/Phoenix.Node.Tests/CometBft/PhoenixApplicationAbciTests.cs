@@ -43,12 +43,23 @@ public sealed class PhoenixApplicationAbciTests : IDisposable
         }
     }
 
-    private static Genesis NewGenesis() => new GenesisBuilder(ChainId, GenesisTime)
-        .AddAccount(TestKeys.Alice.Address, Amount.FromTokens(1_000_000, Denom.Phnx))
-        .AddAccount(TestKeys.Bob.Address, Amount.FromTokens(1_000_000, Denom.Phnx))
-        .AddAccount(Operator.Address, Amount.FromTokens(1_000, Denom.Phnx))
-        .AddValidator(ValidatorKey.PublicKey, Operator.Address, "DE", 100)
-        .Build();
+    private static readonly TestKey SecondValidatorKey = TestKeys.Of("validator2", 0x11);
+
+    /// <summary>Alice and Bob with 1,000,000 PHNX; one validator of power 100 (a second one, operated by key 2, when asked).</summary>
+    private static Genesis NewGenesis(bool twoValidators = false)
+    {
+        var b = new GenesisBuilder(ChainId, GenesisTime)
+            .AddAccount(TestKeys.Alice.Address, Amount.FromTokens(1_000_000, Denom.Phnx))
+            .AddAccount(TestKeys.Bob.Address, Amount.FromTokens(1_000_000, Denom.Phnx))
+            .AddAccount(Operator.Address, Amount.FromTokens(1_000, Denom.Phnx))
+            .AddValidator(ValidatorKey.PublicKey, Operator.Address, "DE", 100);
+        if (twoValidators)
+        {
+            b.AddAccount(TestKeys.Numbered(2).Address, Amount.FromTokens(1_000, Denom.Phnx)).AddValidator(SecondValidatorKey.PublicKey, TestKeys.Numbered(2).Address, "FR", 100);
+        }
+
+        return b.Build();
+    }
 
     private static string GenesisJson => Encoding.UTF8.GetString(NewGenesis().ToJson());
 
@@ -324,6 +335,37 @@ public sealed class PhoenixApplicationAbciTests : IDisposable
         var price = OracleModule.GetPrice(served.CommittedState, BlockTime(2), served.Parameters);
         Assert.True(price.IsValid);
         Assert.Equal(1_234_000UL, price.PriceMicroUsd);
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Misbehavior_DuplicateVoteFromCometBft_SlashesAndUpdatesValidatorsLikeTheEmbeddedPath(AbciTransport transport, AbciProtocolVersion version)
+    {
+        var genesis = NewGenesis(twoValidators: true);
+        var served = NewApp();
+        var embedded = NewApp();
+        embedded.InitChain(new InitChainRequest(GenesisTime, ChainId, null, [], genesis.ToJson(), 1));
+        await using var server = await TestServers.StartAsync(served, transport, version);
+        await using var comet = await CometBftSide.ConnectAsync(server.ListenAddress, transport, version);
+        await comet.InitChainAsync(ChainId, Encoding.UTF8.GetString(genesis.ToJson()), []);
+        Assert.Equal(EmbeddedHeight(embedded, 1, Mempool(1)).AppHash.ToArray(), (await CometHeightAsync(comet, 1, Mempool(1))).AppHash);
+
+        // CometBftSide reports a duplicate vote at height 1 (power 10 of 100) by the given address.
+        var offender = SecondValidatorKey.PublicKey.Address.ToArray();
+        var viaComet = await comet.FinalizeBlockAsync(2, [], BlockHash(2), misbehaverAddress: offender);
+        await comet.CommitAsync();
+        var evidence = new Misbehavior(MisbehaviorType.DuplicateVote, new AbciValidator(offender, 10), 1, BlockTime(1), 100);
+        var direct = embedded.FinalizeBlock(new FinalizeBlockRequest([], CommitInfo.Empty, [evidence], BlockHash(2), 2, BlockTime(2), ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty));
+        embedded.Commit();
+
+        Assert.Equal(direct.AppHash.ToArray(), viaComet.AppHash);
+        Assert.Contains("double_sign", viaComet.BlockEventTypes);
+        Assert.Equal(direct.Events.Select(e => e.Type), viaComet.BlockEventTypes);
+        var removal = Assert.Single(viaComet.ValidatorUpdates);
+        Assert.Equal(SecondValidatorKey.PublicKey.ToArray(), removal.Key);
+        Assert.Equal(0, removal.Power);
+        Assert.Equal(direct.ValidatorUpdates.Select(u => (u.PublicKey.ToArray(), u.Power)), viaComet.ValidatorUpdates);
+        Assert.True(Protocol.Modules.Staking.StakingModule.GetValidatorByConsensusAddress(served.CommittedState, offender)!.Tombstoned);
     }
 
     [Fact]

@@ -158,6 +158,14 @@ public sealed class PhoenixApplicationSnapshotTests
         Assert.Empty(fresh.CheckInvariants());
         Assert.Equal(BankModule.GetBalance(source.App.CommittedState, TestKeys.Carol.Address, Denom.Phnx), BankModule.GetBalance(fresh.CommittedState, TestKeys.Carol.Address, Denom.Phnx));
 
+        // Proven queries work on the restored state, against the restored app hash.
+        var query = fresh.Query(new QueryRequest(ReadOnlyMemory<byte>.Empty, $"/auth/account/{TestKeys.Carol.Address}", Prove: true));
+        Assert.Equal(0u, query.Code);
+        Assert.Equal(4, query.Height);
+        Assert.Equal(source.App.Query(new QueryRequest(ReadOnlyMemory<byte>.Empty, $"/auth/account/{TestKeys.Carol.Address}")).Value.ToArray(), query.Value.ToArray());
+        Assert.True(StateProof.TryParse(Assert.Single(query.ProofOps).Data.Span, out var proof));
+        Assert.True(proof!.VerifyInclusion(new Hash32(info.LastBlockAppHash.Span), query.Key.Span, query.Value.Span));
+
         for (var h = 5; h <= 7; h++)
         {
             byte[][] txs = [source.Transfer(TestKeys.Alice, TestKeys.Dave, 11), source.Transfer(TestKeys.Bob, TestKeys.Alice, 13)];
