@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Phoenix.Node.Api;
 using Phoenix.Node.Blobs;
 
@@ -18,7 +19,7 @@ public static class PhoenixNodeApiEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapGrpcService<NodeGrpcService>();
         endpoints.MapGrpcService<BlobGrpcService>();
-        if (endpoints.ServiceProvider.GetService(typeof(ILightBlockSource)) is not null)
+        if (endpoints.ServiceProvider.GetService(typeof(IServiceProviderIsService)) is IServiceProviderIsService services && services.IsService(typeof(ILightBlockSource)))
         {
             endpoints.MapGrpcService<LightClientGrpcService>();
         }

@@ -137,6 +137,9 @@ internal sealed class NodeRuntime : IAsyncDisposable
 
     public ConsensusBlockStore? Blocks { get; private set; }
 
+    /// <summary>Light blocks for the light-client API (set with the engine, before it starts, so replay fills it).</summary>
+    public ConsensusLightBlockSource? LightBlocks { get; private set; }
+
     public KeyValueTxIndex? TxIndex { get; private set; }
 
     public FilePrivValidator? Signer { get; private set; }
@@ -243,6 +246,7 @@ internal sealed class NodeRuntime : IAsyncDisposable
         };
         Consensus = new ConsensusNode(engineOptions, Transport);
         Consensus.Engine.BlockCommitted += OnBlockCommitted;
+        LightBlocks = new ConsensusLightBlockSource(Consensus.Engine, Blocks);
     }
 
     // After a restart with nothing to replay, report the resumed height until the next commit.
