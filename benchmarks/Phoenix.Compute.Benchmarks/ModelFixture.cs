@@ -35,6 +35,7 @@ public sealed class ModelFixture : IDisposable
     private readonly ExecutionTrace _cheat;
     private readonly NodeReferee _referee;
     private readonly RefereeModel _refereeModel;
+    private readonly byte[] _traceBuffer;
 
     private ModelFixture(string name, byte[] model, IReadOnlyList<IReadOnlyList<OnnxTensor>> unitInputs)
     {
@@ -97,7 +98,12 @@ public sealed class ModelFixture : IDisposable
         var leaves = Enumerable.Range(0, ops.Count).Select(i => i < k ? _honest.NodeDigests[i] : Hash32.Sha256(BitConverter.GetBytes(i))).ToArray();
         _cheat = new ExecutionTrace(ops, leaves, null);
         DisputedOp = ops[k];
+        TraceBytes = Enumerable.Range(0, ops.Count).Sum(i => _honest.NodeOutputs(i).Sum(t => (long)t.RawData.Length));
+        _traceBuffer = new byte[TraceBytes];
     }
+
+    /// <summary>The bytes of every node output of one unit: what trace mode hashes.</summary>
+    public long TraceBytes { get; }
 
     /// <summary>The model's name.</summary>
     public string Name { get; }
@@ -145,6 +151,9 @@ public sealed class ModelFixture : IDisposable
 
     /// <summary>A validator's exact re-check of a traced claim.</summary>
     public VerificationVerdict Verify(int unit) => _verifier.VerifyAsync(_units[unit], _claims[unit], _store).AsTask().GetAwaiter().GetResult().Verdict;
+
+    /// <summary>One SHA-256 over as many bytes as a unit's trace hashes (the floor of trace mode's hashing cost).</summary>
+    public Hash32 HashTraceBytes() => Hash32.Sha256(_traceBuffer);
 
     /// <summary>Raw runs of every unit, one after another.</summary>
     public float RawBatch()

@@ -42,6 +42,7 @@ internal static class Paired
             ("executor, trace mode, 1 unit", () => f.ExecuteTraced(unit)),
             ("validator exact re-check (traced), 1 unit", () => f.Verify(unit)),
             ("bisection + one-node re-run (model parsed)", () => f.Dispute()),
+            ($"SHA-256 over the trace's {f.TraceBytes / 1e6:F1} MB", () => f.HashTraceBytes()),
             ($"raw ONNX Runtime, batch of {f.UnitCount}", () => f.RawBatch()),
             ($"executor batch of {f.UnitCount} + result commitments", () => f.ExecuteBatch()),
         ];

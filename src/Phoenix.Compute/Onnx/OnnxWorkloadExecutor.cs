@@ -68,6 +68,17 @@ public sealed class OnnxWorkloadExecutor : IWorkloadExecutor
         ArgumentNullException.ThrowIfNull(units);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxParallelism, 1);
         var results = new UnitResult[units.Count];
+        if (maxParallelism == 1 || units.Count <= 1)
+        {
+            // One at a time on the caller's thread: no thread-pool hand-off per batch.
+            for (var i = 0; i < units.Count; i++)
+            {
+                results[i] = await ExecuteAsync(units[i], blobs, cancellationToken).ConfigureAwait(false);
+            }
+
+            return results;
+        }
+
         await Parallel.ForEachAsync(
             Enumerable.Range(0, units.Count),
             new ParallelOptions { MaxDegreeOfParallelism = maxParallelism, CancellationToken = cancellationToken },
