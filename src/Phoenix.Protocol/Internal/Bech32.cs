@@ -58,11 +58,31 @@ internal static class Bech32
     /// <summary>Encodes bytes (converted to 5-bit groups with padding) under a lower-case human-readable part.</summary>
     public static string Encode(string hrp, ReadOnlySpan<byte> data)
     {
-        var five = ConvertBits(data, 8, 5, pad: true) ?? throw new InvalidOperationException("unreachable");
+        // Allocation-free apart from the result (addresses are encoded for every event attribute).
+        Span<byte> five = stackalloc byte[((data.Length * 8) + 4) / 5];
+        var n = 0;
+        var acc = 0;
+        var bits = 0;
+        foreach (var b in data)
+        {
+            acc = (acc << 8) | b;
+            bits += 8;
+            while (bits >= 5)
+            {
+                bits -= 5;
+                five[n++] = (byte)((acc >> bits) & 31);
+            }
+        }
+
+        if (bits > 0)
+        {
+            five[n++] = (byte)((acc << (5 - bits)) & 31);
+        }
+
         var chk = PolyMod(five, HrpChecksumState(hrp));
         chk = PolyMod([0, 0, 0, 0, 0, 0], chk) ^ 1;
-        var chars = new char[hrp.Length + 1 + five.Length + ChecksumLength];
-        hrp.CopyTo(0, chars, 0, hrp.Length);
+        Span<char> chars = stackalloc char[hrp.Length + 1 + n + ChecksumLength];
+        hrp.CopyTo(chars);
         chars[hrp.Length] = '1';
         var pos = hrp.Length + 1;
         foreach (var b in five)
