@@ -23,20 +23,35 @@ internal static class Bech32
         return rev;
     }
 
-    private static uint PolyMod(ReadOnlySpan<byte> values, uint chk)
+    // GeneratorXor[t] is the XOR of the BIP-173 generators selected by the five bits of t, so each step of
+    // the checksum is one table lookup instead of five conditional XORs.
+    private static readonly uint[] GeneratorXor = BuildGeneratorXor();
+
+    private static uint[] BuildGeneratorXor()
     {
         ReadOnlySpan<uint> gen = [0x3b6a57b2u, 0x26508e6du, 0x1ea119fau, 0x3d4233ddu, 0x2a1462b3u];
+        var table = new uint[32];
+        for (var t = 0; t < 32; t++)
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                if (((t >> i) & 1) != 0)
+                {
+                    table[t] ^= gen[i];
+                }
+            }
+        }
+
+        return table;
+    }
+
+    private static uint PolyMod(ReadOnlySpan<byte> values, uint chk)
+    {
+        var table = GeneratorXor;
         foreach (var v in values)
         {
             var top = chk >> 25;
-            chk = ((chk & 0x1ffffff) << 5) ^ v;
-            for (var i = 0; i < 5; i++)
-            {
-                if (((top >> i) & 1) != 0)
-                {
-                    chk ^= gen[i];
-                }
-            }
+            chk = ((chk & 0x1ffffff) << 5) ^ v ^ table[top];
         }
 
         return chk;
