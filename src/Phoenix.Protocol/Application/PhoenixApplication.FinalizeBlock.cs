@@ -61,10 +61,14 @@ public sealed partial class PhoenixApplication
         _verifier.VerifyAll(valid, signatureOk);
         var results = new ExecTxResult[decoded.Length];
         var v = 0;
+
+        // One transaction-level cache for the whole block: each transaction flushes or discards it, which
+        // leaves it empty for the next (its buffers are reused instead of reallocated per transaction).
+        var txState = new StateCache(state);
         for (var i = 0; i < decoded.Length; i++)
         {
             var result = decoded[i].Transaction is { } tx
-                ? Deliver(context, tx, signatureOk[v++])
+                ? Deliver(context, txState, tx, signatureOk[v++])
                 : i == 0 && OracleVoteExtensions.IsInjectedTx(request.Txs[0].Span)
                     ? ApplyOracleInjection(context, request.Txs[0].Span)
                     : TxResult.Fail(decoded[i].Code, decoded[i].Log);
@@ -92,7 +96,7 @@ public sealed partial class PhoenixApplication
         return new FinalizeBlockResponse(context.Events, results, [.. order.Select(k => updates[k])], null, root.ToArray());
     }
 
-    private TxResult Deliver(ModuleContext block, SignedTransaction tx, bool signatureOk)
+    private TxResult Deliver(ModuleContext block, StateCache txState, SignedTransaction tx, bool signatureOk)
     {
         var ante = Ante(block, tx, signatureOk, block.Height);
         if (!ante.IsOk)
@@ -106,7 +110,7 @@ public sealed partial class PhoenixApplication
             new EventAttribute("fee", tx.Fee.ToString()),
             new EventAttribute("hash", tx.Hash.ToString()),
         ]);
-        var txContext = block.ForTransaction(tx.SignerAddress);
+        var txContext = new ModuleContext(block.ChainId, block.Height, block.Time, block.Parameters, txState, tx.SignerAddress);
         foreach (var message in tx.Messages)
         {
             var result = _registry.Execute(txContext, message);
