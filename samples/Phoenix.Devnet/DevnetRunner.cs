@@ -61,6 +61,7 @@ public static class DevnetRunner
         var g = new DevnetGenesis();
         using var chain = DevnetChain.Start(g.Genesis, g.ConsensusKeys, dataDir, blockInterval: TimeSpan.FromSeconds(2));
         var genesisPhnx = BankModule.GetSupply(chain.State, Denom.Phnx);
+        Trace(wall, $"chain started, genesis PHNX {genesisPhnx}");
 
         // 2. Shared compute: the blob service and one ONNX runner.
         using var compute = new JobCompute(new FileBlobStore(new FileBlobStoreOptions { RootPath = Path.Combine(dataDir, "blobs") }));
@@ -99,6 +100,7 @@ public static class DevnetRunner
         participants.Add(("market-maker", "market-maker", marketMaker.Address));
         var ledger = new Ledger(participants.ToDictionary(p => p.Address.ToString(), p => p.Name, StringComparer.Ordinal));
         await buyer.UploadAsync(cancellationToken).ConfigureAwait(false);
+        Trace(wall, "uploaded");
 
         // 4. Block by block: the chain commits, every participant reacts, their transactions are gossiped.
         var stateLock = new Lock();
@@ -111,6 +113,10 @@ public static class DevnetRunner
             ledger.Apply(block, log);
             view = new ChainView(chain.State, stateLock, block, chain.App.Parameters);
             onBlock?.Invoke(new DevnetProgress(view, ledger, log, participants));
+            if (Environment.GetEnvironmentVariable("PHOENIX_DEVNET_TRACE") == "1")
+            {
+                await Console.Error.WriteLineAsync($"[{wall.Elapsed.TotalSeconds:0.0}s] h{block.Height} txs {block.TxCount} failed {ledger.FailedTransactions.Count} | {string.Join(" | ", log.Tail(3))}").ConfigureAwait(false);
+            }
             if (IsSettled(view, buyer, miners, ledger))
             {
                 completed = true;
@@ -120,11 +126,23 @@ public static class DevnetRunner
             var outgoing = await Task.WhenAll(agents.Select(a => Task.Run(() => a.OnBlockAsync(view, cancellationToken), cancellationToken))).ConfigureAwait(false);
             foreach (var tx in outgoing.SelectMany(t => t))
             {
-                chain.Submit(tx);
+                var admission = chain.Submit(tx);
+                if (!admission.IsAccepted)
+                {
+                    log.Write($"mempool refused a transaction: {admission.Status} {admission.Codespace}/{admission.Code} {admission.Log}");
+                }
             }
         }
 
         return Summarize(chain, view, ledger, buyer, participants, genesisPhnx, options, completed, wall);
+    }
+
+    private static void Trace(Stopwatch wall, string what)
+    {
+        if (Environment.GetEnvironmentVariable("PHOENIX_DEVNET_TRACE") == "1")
+        {
+            Console.Error.WriteLine($"[{wall.Elapsed.TotalSeconds:0.0}s] {what}");
+        }
     }
 
     private static bool IsSettled(ChainView view, BuyerAgent buyer, IEnumerable<MinerAgent> miners, Ledger ledger)

@@ -32,7 +32,7 @@ public sealed class ValidatorAgent : Agent
     private readonly Dictionary<ulong, long> _firstSeen = [];
     private readonly Dictionary<ulong, bool> _verdicts = [];
     private readonly HashSet<ulong> _reported = [];
-    private long _lastPriceReport = long.MinValue;
+    private long? _lastPriceReport;
 
     /// <summary>Creates a validator agent.</summary>
     /// <param name="key">The operator key.</param>
@@ -63,7 +63,7 @@ public sealed class ValidatorAgent : Agent
         var txs = new List<byte[]>();
 
         // 1. Oracle: report every 30 s (the devnet's staleness limit is 120 s).
-        if (view.Time.Seconds - _lastPriceReport >= 30)
+        if (_lastPriceReport is not { } last || view.Time.Seconds - last >= 30)
         {
             _lastPriceReport = view.Time.Seconds;
             txs.Add(Account.Sign(new ReportPriceMessage(PriceMicroUsd).ToWire()));
