@@ -165,7 +165,7 @@ public static class DevnetRunner
         {
             var supply = BankModule.GetSupply(state, denom);
             var sum = sums.GetValueOrDefault(denom);
-            checks.Add(new InvariantCheck($"{denom.Name} supply equals the sum of all balances", supply == sum, $"supply {supply}, balances {sum}"));
+            checks.Add(new InvariantCheck($"{denom.Symbol} supply equals the sum of all balances", supply == sum, $"supply {supply}, balances {sum}"));
         }
 
         var phnx = BankModule.GetSupply(state, Denom.Phnx);

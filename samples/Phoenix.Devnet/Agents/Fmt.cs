@@ -27,4 +27,10 @@ public static class Fmt
         var digits = amount.TakeWhile(char.IsAsciiDigit).ToArray();
         return digits.Length == 0 ? UInt128.Zero : UInt128.Parse(digits, CultureInfo.InvariantCulture);
     }
+
+    /// <summary>An event amount such as <c>2500000uphnx</c> as <c>2.5 PHNX</c>.</summary>
+    /// <param name="amount">The amount text.</param>
+    /// <returns>The readable form, or the text itself when it does not parse.</returns>
+    public static string Amount(string amount)
+        => Phoenix.Protocol.Primitives.Amount.TryParse(amount, CultureInfo.InvariantCulture, out var a) ? $"{Tokens(a.Value)} {a.Denom.Symbol}" : amount;
 }

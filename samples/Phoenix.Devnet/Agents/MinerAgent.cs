@@ -164,7 +164,7 @@ public sealed class MinerAgent : Agent
 
         var work = await _compute.UnitAsync(view.Tasks[(int)taskId - 1], unit, cancellationToken).ConfigureAwait(false);
         var leaves = await _compute.TraceLeavesAsync(work, cancellationToken).ConfigureAwait(false);
-        if (_executor is CheatingExecutor cheater && cheater.CheatsOn(work))
+        if (_executor is CheatingExecutor cheater && cheater.Cheated(work))
         {
             leaves = CheatingExecutor.FakeLeaves(leaves);
         }

@@ -101,6 +101,8 @@ public sealed class JobCompute : IDisposable
 /// <param name="cheatOn">Which units to fake.</param>
 public sealed class CheatingExecutor(IWorkloadExecutor inner, JobCompute compute, Func<UnitWork, bool> cheatOn) : IWorkloadExecutor
 {
+    private readonly ConcurrentDictionary<(Hash32 Model, Hash32 Input, uint Unit), bool> _lastRun = new();
+
     /// <inheritdoc />
     public string Kind => inner.Kind;
 
@@ -115,16 +117,18 @@ public sealed class CheatingExecutor(IWorkloadExecutor inner, JobCompute compute
         return fake;
     }
 
-    /// <summary>Whether this executor fakes a unit.</summary>
+    /// <summary>Whether this executor faked the unit the last time it ran it.</summary>
     /// <param name="unit">The unit.</param>
-    /// <returns>Whether it cheats on it.</returns>
-    public bool CheatsOn(UnitWork unit) => cheatOn(unit);
+    /// <returns>Whether its last result for the unit is fake.</returns>
+    public bool Cheated(UnitWork unit) => unit is not null && _lastRun.TryGetValue(Key(unit), out var fake) && fake;
 
     /// <inheritdoc />
     public async ValueTask<UnitResult> ExecuteAsync(UnitWork unit, IBlobReader blobs, CancellationToken cancellationToken = default)
     {
         var honest = await inner.ExecuteAsync(unit, blobs, cancellationToken).ConfigureAwait(false);
-        if (!cheatOn(unit))
+        var cheat = cheatOn(unit);
+        _lastRun[Key(unit)] = cheat;
+        if (!cheat)
         {
             return honest;
         }
@@ -138,6 +142,8 @@ public sealed class CheatingExecutor(IWorkloadExecutor inner, JobCompute compute
         var leaves = FakeLeaves(await compute.TraceLeavesAsync(unit, cancellationToken).ConfigureAwait(false));
         return new UnitResult(output, Hash32.Sha256(output), JobCompute.TraceRoot(leaves));
     }
+
+    private static (Hash32, Hash32, uint) Key(UnitWork unit) => (unit.Workload.ModelId, unit.InputId, unit.UnitIndex);
 }
 
 /// <summary>One unit's claimed result as its miner published it.</summary>

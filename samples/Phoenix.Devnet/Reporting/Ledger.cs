@@ -144,7 +144,7 @@ public sealed class Ledger
         else if (ChainView.Is(e, "slashed"))
         {
             var slash = new SlashSummary(ulong.Parse(ChainView.Attr(e, "dispute_id"), CultureInfo.InvariantCulture), Name(ChainView.Attr(e, "who")),
-                ChainView.Attr(e, "amount"), Name(ChainView.Attr(e, "to")));
+                Fmt.Amount(ChainView.Attr(e, "amount")), Name(ChainView.Attr(e, "to")));
             Slashes.Add(slash);
             log.Write($"chain: SLASH {slash.Who} loses {slash.Amount} to {slash.To} (dispute {slash.DisputeId})");
         }
