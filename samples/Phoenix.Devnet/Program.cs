@@ -24,6 +24,13 @@ root.SetAction(async (parse, cancellationToken) =>
         Units = parse.GetValue(units), BatchSize = parse.GetValue(batch), SpotCheckRate = parse.GetValue(rate), DataDir = parse.GetValue(dataDir),
         Headless = parse.GetValue(headless), Json = parse.GetValue(json), KeepRunning = parse.GetValue(keepRunning),
     };
+    if (options.KeepRunning)
+    {
+        // The validators run in process on a virtual clock; serving them over gRPC needs the PhoenixNode host (issue #7).
+        await Console.Error.WriteLineAsync("--keep-running is not available yet: the devnet's validators do not expose gRPC endpoints. Use Phoenix.Validator (docs/operator-guide.md).");
+        return 2;
+    }
+
     if (options.Validate() is { Count: > 0 } errors)
     {
         await Console.Error.WriteLineAsync(string.Join(Environment.NewLine, errors));

@@ -62,7 +62,10 @@ public sealed class JobCompute : IDisposable
         return new UnitWork(spec, unit, inputs[unit]);
     }
 
-    /// <summary>Re-executes a unit with the trace and returns each graph node's digest (the trace leaves), in order.</summary>
+    /// <summary>
+    /// Re-executes a unit with the trace and returns each graph node's leaf hash, <c>SHA-256(0x00 ‖ node digest)</c>,
+    /// in graph order: what bisection moves reveal and committee members report.
+    /// </summary>
     /// <param name="unit">The unit.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>The leaves.</returns>
@@ -73,19 +76,19 @@ public sealed class JobCompute : IDisposable
         var inputs = OnnxUnitFormat.Decode((await Blobs.ReadAsync(unit.InputId, cancellationToken).ConfigureAwait(false)).Span);
         var modelId = unit.Workload.ModelId;
         var run = await Runner.RunTracedAsync(modelId, ct => Blobs.ReadAsync(modelId, ct), inputs, keepNodeOutputs: false, cancellationToken).ConfigureAwait(false);
-        return run.Trace.NodeDigests;
+        return [.. Enumerable.Range(0, run.Trace.Tree.LeafCount).Select(run.Trace.Tree.LeafHash)];
     }
 
-    /// <summary>The on-chain trace root of a list of leaves (RFC 6962, as the task market checks proofs).</summary>
-    /// <param name="leaves">The node digests.</param>
+    /// <summary>The trace root over leaf hashes (RFC 6962, as the task market checks moves).</summary>
+    /// <param name="leaves">The leaf hashes.</param>
     /// <returns>The root.</returns>
-    public static Hash32 TraceRoot(IReadOnlyList<Hash32> leaves) => BatchMerkle.Root([.. leaves.Select(l => BatchMerkle.LeafHash(l.ToArray()))]);
+    public static Hash32 TraceRoot(IReadOnlyList<Hash32> leaves) => BatchMerkle.Root(leaves);
 
     /// <summary>The audit path of one trace leaf.</summary>
-    /// <param name="leaves">The node digests.</param>
+    /// <param name="leaves">The leaf hashes.</param>
     /// <param name="index">The leaf index.</param>
-    /// <returns>The proof entries.</returns>
-    public static IReadOnlyList<Hash32> TraceProof(IReadOnlyList<Hash32> leaves, int index) => BatchMerkle.Proof([.. leaves.Select(l => BatchMerkle.LeafHash(l.ToArray()))], index);
+    /// <returns>The proof entries, leaf level first.</returns>
+    public static IReadOnlyList<Hash32> TraceProof(IReadOnlyList<Hash32> leaves, int index) => BatchMerkle.Proof(leaves, index);
 
     /// <inheritdoc />
     public void Dispose() => Runner.Dispose();
