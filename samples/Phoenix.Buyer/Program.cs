@@ -163,7 +163,7 @@ async Task<(PhoenixClient Client, Phoenix.Sdk.Wallets.Wallet Wallet)> Connect(Pa
 static Amount ParseAmount(string text, Denom denom, string option) =>
     ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var tokens) ? Amount.FromTokens(tokens, denom)
     : Amount.TryParse(text, CultureInfo.InvariantCulture, out var a) && a.Denom == denom ? a
-    : throw new AppConfigurationException($"{option} '{text}' is not whole {denom} tokens or an amount in {denom}.");
+    : throw new AppConfigurationException($"{option} '{text}' is neither a whole number of tokens nor an amount in {denom}.");
 
 // Typed configuration errors are a message and exit code 2, not a stack trace.
 static async Task<int> Run(Func<Task> action)
