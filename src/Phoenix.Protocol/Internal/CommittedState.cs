@@ -31,6 +31,9 @@ internal sealed class CommittedState : IStateReader
         HasState = h is not null;
     }
 
+    /// <summary>The underlying store (snapshots keep their chunks beside the state, under <c>x/</c>).</summary>
+    public IKeyValueStore Store => _store;
+
     /// <summary>Whether anything was ever committed (genesis included).</summary>
     public bool HasState { get; private set; }
 
