@@ -210,7 +210,7 @@ public sealed class TaskMarketSimulationTests
                 }
                 else if (d.Phase == 2)
                 {
-                    var truth = new BatchResults(minerView.FirstUnit, (uint)minerView.Outputs.Count).TraceLeaf(unit, d.Hi);
+                    var truth = new BatchResults(minerView.FirstUnit, (uint)minerView.Outputs.Count).NodeDigest(unit, d.Hi);
                     Add(MarketChain.Validators[2], Msg.Report(id, truth));
                     Add(MarketChain.Validators[3], Msg.Report(id, truth));
                 }
