@@ -81,4 +81,22 @@ public static class PhoenixEventId
 
     /// <summary>A broadcast transaction was not committed within the wait limit.</summary>
     public const int ApiBroadcastCommitTimeout = 4006;
+
+    /// <summary>First id of the node host's events.</summary>
+    public const int HostBase = 5000;
+
+    /// <summary>A node started (stores open, handshake and replay done, listening).</summary>
+    public const int HostNodeStarted = 5000;
+
+    /// <summary>A node stopped.</summary>
+    public const int HostNodeStopped = 5001;
+
+    /// <summary>A block was committed and applied.</summary>
+    public const int HostBlockCommitted = 5002;
+
+    /// <summary>A node refused to start (damaged or inconsistent data, bad configuration).</summary>
+    public const int HostStartRefused = 5003;
+
+    /// <summary>The application was behind the block store and stored blocks were replayed into it.</summary>
+    public const int HostReplayed = 5004;
 }

@@ -127,6 +127,12 @@ public static class ConsensusMessageCodec
         return message is null ? MessageDecodeError.Malformed : MessageDecodeError.None;
     }
 
+    /// <summary>Encodes a commit (the block store keeps each block's seen commit in this form).</summary>
+    internal static byte[] EncodeCommit(Commit commit) => ToProto(commit).ToByteArray();
+
+    /// <summary>Decodes a commit written by <see cref="EncodeCommit"/> (throws <see cref="InvalidDataException"/> or <see cref="InvalidProtocolBufferException"/>).</summary>
+    internal static Commit DecodeCommit(ReadOnlySpan<byte> bytes) => FromProto(P2P.Commit.Parser.ParseFrom(bytes));
+
     /// <summary>Decodes a block (throws <see cref="InvalidDataException"/> or <see cref="InvalidProtocolBufferException"/>).</summary>
     internal static Block DecodeBlock(ReadOnlySpan<byte> bytes)
     {

@@ -48,6 +48,13 @@ public sealed class GrpcPeerTransportOptions
     /// <value>The default value is 200 milliseconds.</value>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Whether the transport runs its own Kestrel server on <see cref="ListenEndPoint"/>. A node host that serves
+    /// the peer service on its shared port (beside the public API) sets it to <see langword="false"/> and maps the service itself.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool SelfHost { get; set; } = true;
+
     /// <summary>Clock for reconnect delays.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
@@ -77,8 +84,13 @@ public sealed class GrpcPeerTransport : IConsensusTransport
     /// <inheritdoc />
     public string LocalPeerId => _options.NodeId;
 
-    /// <summary>The address the server listens on (after <see cref="StartAsync"/>).</summary>
-    public Uri? ListenAddress { get; private set; }
+    /// <summary>The address the server listens on (after <see cref="StartAsync"/>; set by the host when not self-hosted).</summary>
+    public Uri? ListenAddress { get; internal set; }
+
+    /// <summary>Number of peers with an open outgoing stream.</summary>
+    public int ConnectedPeers => Volatile.Read(ref _connected);
+
+    private int _connected;
 
     /// <summary>Number of messages received and handed to the engine.</summary>
     public long MessagesReceived => Interlocked.Read(ref _received);
@@ -91,6 +103,16 @@ public sealed class GrpcPeerTransport : IConsensusTransport
     {
         ArgumentNullException.ThrowIfNull(onMessage);
         _onMessage = onMessage;
+        if (!_options.SelfHost)
+        {
+            foreach (var peer in _options.Peers)
+            {
+                AddPeer(peer);
+            }
+
+            return;
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(_options.ListenEndPoint, l => l.Protocols = HttpProtocols.Http2));
@@ -178,6 +200,7 @@ public sealed class GrpcPeerTransport : IConsensusTransport
     {
         while (!cancellationToken.IsCancellationRequested)
         {
+            var connected = false;
             try
             {
                 using var channel = GrpcChannel.ForAddress(peer.Address, new GrpcChannelOptions
@@ -188,6 +211,8 @@ public sealed class GrpcPeerTransport : IConsensusTransport
                 var client = new ConsensusPeer.ConsensusPeerClient(channel);
                 using var call = client.Exchange(cancellationToken: cancellationToken);
                 await call.RequestStream.WriteAsync(new PeerFrame { Hello = new Hello { ChainId = _options.ChainId, NodeId = _options.NodeId } }, cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref _connected);
+                connected = true;
                 await foreach (var envelope in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
                     await call.RequestStream.WriteAsync(new PeerFrame { Envelope = ByteString.CopyFrom(envelope) }, cancellationToken).ConfigureAwait(false);
@@ -210,6 +235,13 @@ public sealed class GrpcPeerTransport : IConsensusTransport
             catch (InvalidOperationException)
             {
             }
+            finally
+            {
+                if (connected)
+                {
+                    Interlocked.Decrement(ref _connected);
+                }
+            }
 
             try
             {
@@ -221,6 +253,9 @@ public sealed class GrpcPeerTransport : IConsensusTransport
             }
         }
     }
+
+    /// <summary>The listening side, for a host that maps it on its own server (<see cref="GrpcPeerTransportOptions.SelfHost"/> off).</summary>
+    internal ConsensusPeer.ConsensusPeerBase CreatePeerService() => new PeerService(this);
 
     private sealed class PeerService(GrpcPeerTransport transport) : ConsensusPeer.ConsensusPeerBase
     {
