@@ -33,7 +33,7 @@ public static class ExecutionTraces
         return BatchMerkle.Proof(LeafHashes(leaves), (int)index);
     }
 
-    /// <summary>The leaf hash <c>SHA-256(0x00 ‖ leaf)</c>: what a bisection move reveals and a committee member reports (the chain's <c>TaskMarketModule.VerifyTraceLeaf</c>).</summary>
+    /// <summary>The leaf hash <c>SHA-256(0x00 ‖ leaf)</c> the chain computes from a revealed node digest (<c>TaskMarketModule.VerifyTraceLeaf</c>); moves and committee reports carry the digest itself.</summary>
     internal static Hash32 LeafHashOf(Hash32 leaf) => BatchMerkle.LeafHash(leaf.ToArray());
 
     private static Hash32[] LeafHashes(IReadOnlyList<Hash32> leaves) => [.. leaves.Select(LeafHashOf)];

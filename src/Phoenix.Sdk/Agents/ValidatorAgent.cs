@@ -392,7 +392,7 @@ public sealed class ValidatorAgent : BackgroundService
                     case DisputePhase.Bisection when dispute.Challenger == Address && !dispute.MinerToMove:
                         if (await TraceOfAsync(task, dispute, cancellationToken).ConfigureAwait(false) is { } mine && dispute.NextIndex < (ulong)mine.Count)
                         {
-                            await _client.BisectAsync(_wallet, id, dispute.NextIndex, ExecutionTraces.LeafHashOf(mine[(int)dispute.NextIndex]), ExecutionTraces.Proof(mine, dispute.NextIndex), cancellationToken).ConfigureAwait(false);
+                            await _client.BisectAsync(_wallet, id, dispute.NextIndex, mine[(int)dispute.NextIndex], ExecutionTraces.Proof(mine, dispute.NextIndex), cancellationToken).ConfigureAwait(false);
                             Log.BisectMove(_logger, Address, id, dispute.NextIndex);
                         }
 
@@ -401,7 +401,7 @@ public sealed class ValidatorAgent : BackgroundService
                         if (await TraceOfAsync(task, dispute, cancellationToken).ConfigureAwait(false) is { } trace && dispute.NextIndex < (ulong)trace.Count)
                         {
                             _disputesDone.Add(id);
-                            await _client.ReportNodeAsync(_wallet, id, ExecutionTraces.LeafHashOf(trace[(int)dispute.NextIndex]), cancellationToken).ConfigureAwait(false);
+                            await _client.ReportNodeAsync(_wallet, id, trace[(int)dispute.NextIndex], cancellationToken).ConfigureAwait(false);
                             Log.NodeReported(_logger, Address, id, dispute.NextIndex);
                         }
 

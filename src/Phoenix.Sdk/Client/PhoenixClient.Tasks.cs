@@ -386,7 +386,7 @@ public sealed partial class PhoenixClient
     /// <param name="mover">The miner or challenger whose turn it is.</param>
     /// <param name="disputeId">The dispute.</param>
     /// <param name="index">The index the game asks for (<see cref="DisputeInfo.NextIndex"/>).</param>
-    /// <param name="leaf">The trace leaf hash at that index: <c>SHA-256(0x00 ‖ node digest)</c>, as <c>TaskMarketModule.VerifyTraceLeaf</c> checks it.</param>
+    /// <param name="leaf">The node digest at that index (the leaf data; the chain hashes it into the leaf <c>SHA-256(0x00 ‖ digest)</c>, see <c>TaskMarketModule.VerifyTraceLeaf</c>).</param>
     /// <param name="proof">The leaf's RFC 6962 audit path in the mover's trace tree.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The committed result.</returns>
