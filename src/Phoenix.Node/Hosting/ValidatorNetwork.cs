@@ -59,7 +59,7 @@ public static class ValidatorNetwork
             throw new ArgumentException("At least one home directory is needed.", nameof(homeDirectories));
         }
 
-        var full = homeDirectories.Select(Path.GetFullPath).ToList();
+        var full = homeDirectories.Select(d => Path.TrimEndingDirectorySeparator(Path.GetFullPath(d))).ToList();
         if (full.Distinct(StringComparer.Ordinal).Count() != full.Count)
         {
             throw new ArgumentException("Each validator needs its own home directory.", nameof(homeDirectories));

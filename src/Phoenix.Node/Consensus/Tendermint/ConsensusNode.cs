@@ -44,6 +44,7 @@ public sealed class ConsensusNode : IAsyncDisposable
     {
         await _transport.StartAsync((peer, bytes) => _inputs.Writer.TryWrite(new Input(peer, bytes, null)), cancellationToken).ConfigureAwait(false);
         Engine.Start();
+        Interlocked.Exchange(ref _height, Engine.State.LastBlockHeight);
         _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
     }
 

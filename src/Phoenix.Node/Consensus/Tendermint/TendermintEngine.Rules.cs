@@ -629,7 +629,6 @@ public sealed partial class TendermintEngine
             throw new InvalidOperationException($"The application returned {result.TxResults.Count} results for {block.Txs.Count} transactions at height {h.Height}.");
         }
 
-        _o.Application.Commit();
         var next = s.NextValidators.Copy();
         if (result.ValidatorUpdates.Count > 0)
         {
@@ -651,6 +650,9 @@ public sealed partial class TendermintEngine
             s.BlockMaxGas = bp.MaxGas;
         }
 
+        // The state of this height is stored before the application commits, so it is never behind the application.
+        _o.StateStore?.Save(h.Height, ChainStateCodec.Encode(s));
+        _o.Application.Commit();
         return result;
     }
 

@@ -29,6 +29,13 @@ public sealed class TendermintEngineOptions
     /// <summary>The block store.</summary>
     public IBlockStore BlockStore { get; init; } = new InMemoryBlockStore();
 
+    /// <summary>
+    /// Where the engine keeps its state after each height, or <see langword="null"/>. With one, a node whose
+    /// application kept its state across a restart resumes at the application's height; without one, the application
+    /// must start empty and the whole block store is replayed into it.
+    /// </summary>
+    public IChainStateStore? StateStore { get; init; }
+
     /// <summary>The consensus WAL.</summary>
     public IConsensusWal Wal { get; init; } = NullConsensusWal.Instance;
 
@@ -145,12 +152,89 @@ public sealed partial class TendermintEngine
 
         var g = _o.Genesis;
         var info = _o.Application.Info(new InfoRequest("phoenix-tendermint", ChainState.BlockProtocol, 8, "2.0.0"));
-        if (info.LastBlockHeight != 0)
+        if (info.LastBlockHeight >= g.InitialHeight)
         {
-            throw new InvalidOperationException(
-                $"The application reports height {info.LastBlockHeight}; the embedded engine replays the block store into a fresh application and needs it at height 0.");
+            ResumeFromApplication(info);
+        }
+        else
+        {
+            StartFromGenesis(info);
         }
 
+        for (var h = _state!.LastBlockHeight + 1; h <= _o.BlockStore.Height; h++)
+        {
+            var stored = _o.BlockStore.LoadBlock(h) ?? throw new InvalidOperationException($"The block store has no block at height {h}.");
+            if (!stored.Block.Header.AppHash.AsSpan().SequenceEqual(_state.AppHash))
+            {
+                throw new InvalidOperationException($"Replaying height {h}: the stored header's app hash differs from the application's; the data files are inconsistent.");
+            }
+
+            var id = new BlockId(stored.Block.Hash(), Block.ComputePartSetHeader(stored.BlockBytes));
+            var result = ApplyBlock(stored.Block, id);
+            _lastCommit = stored.SeenCommit;
+            NoteCommittedEvidence(stored.Block);
+            BlockCommitted?.Invoke(this, new BlockCommittedEventArgs(stored.Block, stored.SeenCommit, result));
+        }
+
+        StartConsensus();
+    }
+
+    // The application kept its state (Info reports height A): take the engine's state after A from the state store,
+    // check it against the application's app hash, and continue from there.
+    private void ResumeFromApplication(InfoResponse info)
+    {
+        var height = info.LastBlockHeight;
+        var store = _o.StateStore ?? throw new InvalidOperationException(
+            $"The application reports height {height} but the engine has no state store to resume from; start the application empty to replay the block store.");
+        if (_o.BlockStore.Height < height)
+        {
+            throw new InvalidOperationException(
+                $"The application is at height {height} but the block store only holds blocks up to {_o.BlockStore.Height}; the data files are inconsistent.");
+        }
+
+        var bytes = store.Load(height) ?? throw new InvalidOperationException(
+            $"The application is at height {height} but no consensus state is stored for that height; the data files are inconsistent.");
+        ChainState state;
+        try
+        {
+            state = ChainStateCodec.Decode(bytes);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidOperationException($"The consensus state stored for height {height} is damaged.", ex);
+        }
+
+        if (state.LastBlockHeight != height || !string.Equals(state.ChainId, _o.Genesis.ChainId, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The consensus state stored for height {height} belongs to height {state.LastBlockHeight} of chain '{state.ChainId}'.");
+        }
+
+        if (!state.AppHash.AsSpan().SequenceEqual(info.LastBlockAppHash.Span))
+        {
+            throw new InvalidOperationException(
+                $"The application's app hash at height {height} ({Convert.ToHexString(info.LastBlockAppHash.Span)}) differs from the one consensus recorded ({Convert.ToHexString(state.AppHash)}); the data files are inconsistent.");
+        }
+
+        _state = state;
+        if (state.LastValidators is not null)
+        {
+            _validatorHistory[height] = state.LastValidators;
+        }
+
+        _lastCommit = _o.BlockStore.LoadBlock(height)?.SeenCommit
+            ?? throw new InvalidOperationException($"The block store has no block at height {height}.");
+        for (var h = Math.Max(state.InitialHeight, height - _o.MaxEvidenceAgeBlocks); h <= height; h++)
+        {
+            if (_o.BlockStore.LoadBlock(h) is { } recent)
+            {
+                NoteCommittedEvidence(recent.Block);
+            }
+        }
+    }
+
+    private void StartFromGenesis(InfoResponse info)
+    {
+        var g = _o.Genesis;
         var init = _o.Application.InitChain(new InitChainRequest(g.GenesisTime, g.ChainId,
             new ConsensusParams(new BlockParams(g.BlockMaxBytes, g.BlockMaxGas)), g.Validators, g.AppStateBytes, g.InitialHeight));
         var validators = ValidatorSet.Create(init.Validators.Count > 0 ? init.Validators : g.Validators);
@@ -169,29 +253,17 @@ public sealed partial class TendermintEngine
             AppVersion = info.AppVersion,
         };
         _validatorHistory[g.InitialHeight] = validators;
+    }
 
-        for (var h = g.InitialHeight; h <= _o.BlockStore.Height; h++)
-        {
-            var stored = _o.BlockStore.LoadBlock(h) ?? throw new InvalidOperationException($"The block store has no block at height {h}.");
-            if (!stored.Block.Header.AppHash.AsSpan().SequenceEqual(_state.AppHash))
-            {
-                throw new InvalidOperationException($"Replaying height {h}: the stored header's app hash differs from the application's; the data files are inconsistent.");
-            }
-
-            var id = new BlockId(stored.Block.Hash(), Block.ComputePartSetHeader(stored.BlockBytes));
-            var result = ApplyBlock(stored.Block, id);
-            _lastCommit = stored.SeenCommit;
-            NoteCommittedEvidence(stored.Block);
-            BlockCommitted?.Invoke(this, new BlockCommittedEventArgs(stored.Block, stored.SeenCommit, result));
-        }
-
+    private void StartConsensus()
+    {
         ResetHeight();
         StartRound(0);
         _outbox.ScheduleTimeout(GossipTick());
         _replaying = true;
         try
         {
-            foreach (var record in _o.Wal.ReadAfterEndHeight(_state.LastBlockHeight))
+            foreach (var record in _o.Wal.ReadAfterEndHeight(State.LastBlockHeight))
             {
                 switch (record)
                 {

@@ -64,6 +64,14 @@ public sealed class ValidatorSet
     /// <summary>Builds a set from raw validators, keeping their order and priorities (tests of the arithmetic).</summary>
     internal static ValidatorSet FromRaw(IEnumerable<Validator> validators) => new(validators.ToList(), null);
 
+    /// <summary>Rebuilds a stored set: validators in stored order with their priorities, and the stored proposer.</summary>
+    internal static ValidatorSet Restore(IEnumerable<Validator> validators, byte[]? proposerAddress)
+    {
+        var list = validators.ToList();
+        var proposer = proposerAddress is null ? null : list.FirstOrDefault(v => v.Address.AsSpan().SequenceEqual(proposerAddress));
+        return new ValidatorSet(list, proposer);
+    }
+
     /// <summary>A deep copy.</summary>
     /// <returns>The copy.</returns>
     public ValidatorSet Copy()

@@ -149,6 +149,9 @@ internal sealed class NodeRuntime : IAsyncDisposable
 
     public long Height => Consensus?.Height ?? 0;
 
+    /// <summary>The height of the application state found in the state store when the node opened it.</summary>
+    public long AppHeightAtOpen { get; private set; }
+
     public long CommittedTxs => Interlocked.Read(ref _committedTxs);
 
     public NodeStatus Status => Volatile.Read(ref _status) ?? new NodeStatus(
@@ -168,6 +171,7 @@ internal sealed class NodeRuntime : IAsyncDisposable
         {
             Open();
             await Consensus!.StartAsync(cancellationToken).ConfigureAwait(false);
+            InitialStatus();
         }
         catch (Exception ex)
         {
@@ -199,22 +203,7 @@ internal sealed class NodeRuntime : IAsyncDisposable
         _owned.Add(TxIndex);
 
         Application = new PhoenixApplicationBuilder().UseStore(stateKv).AddStandardModules().Build();
-        if (Application.LastHeight > 0)
-        {
-            // The embedded engine replays the block store into an application at genesis: application state is
-            // derived data, rebuilt here from the blocks (see docs/node-operations.md, "Restart").
-            stateKv.Dispose();
-            _owned.Remove(stateKv);
-            if (!storage.InMemory)
-            {
-                Directory.Delete(Path.Combine(DataDirectory, "state"), recursive: true);
-            }
-
-            stateKv = OpenStore("state");
-            _owned.Add(stateKv);
-            Application = new PhoenixApplicationBuilder().UseStore(stateKv).AddStandardModules().Build();
-        }
-
+        AppHeightAtOpen = Application.LastHeight;
         App = new SerializedApplication(Application);
         Mempool = new TxMempool(App, _options.Mempool, _metrics, _loggers.CreateLogger<TxMempool>());
 
@@ -248,6 +237,7 @@ internal sealed class NodeRuntime : IAsyncDisposable
             Application = App,
             Signer = signer,
             BlockStore = Blocks,
+            StateStore = new KeyValueChainStateStore(blockKv),
             Wal = wal,
             TxSource = new MempoolTxSource(Mempool, _options.Consensus.MaxBlockTxs),
             Timeouts = _options.Consensus.Timeouts,
@@ -257,6 +247,22 @@ internal sealed class NodeRuntime : IAsyncDisposable
         Consensus = new ConsensusNode(engineOptions, Transport);
         Consensus.Engine.BlockCommitted += OnBlockCommitted;
         LightBlocks = new ConsensusLightBlockSource(Consensus.Engine, Blocks);
+    }
+
+    // After a restart with nothing to replay, report the resumed height until the next commit.
+    private void InitialStatus()
+    {
+        var height = Consensus!.Height;
+        if (Volatile.Read(ref _status) is not null || height == 0 || Blocks!.LoadBlock(height) is not { } stored)
+        {
+            return;
+        }
+
+        var api = ToApiBlock(stored.Block, stored.BlockBytes);
+        Interlocked.CompareExchange(ref _status, new NodeStatus(
+            ChainGenesis.ChainId, Moniker, Version, Blocks.Encoded.BaseHeight, height, api.Hash,
+            App!.Read(a => ((PhoenixApplication)a).LastAppHash).ToArray(), stored.Block.Header.Time, false, 0,
+            _key is null ? ReadOnlyMemory<byte>.Empty : Validator.AddressOf(_key.ToPublicKey().ToArray()), 0), null);
     }
 
     // Runs on the consensus loop (and during start-up replay): index, publish, metrics, status.
