@@ -340,7 +340,7 @@ public sealed class MinerAgent : BackgroundService
 
             try
             {
-                await _client.BisectAsync(_wallet, id, dispute.NextIndex, cached.Leaves[(int)dispute.NextIndex], ExecutionTraces.Proof(cached.Leaves, dispute.NextIndex), cancellationToken).ConfigureAwait(false);
+                await _client.BisectAsync(_wallet, id, dispute.NextIndex, ExecutionTraces.LeafHashOf(cached.Leaves[(int)dispute.NextIndex]), ExecutionTraces.Proof(cached.Leaves, dispute.NextIndex), cancellationToken).ConfigureAwait(false);
                 Log.BisectMove(_logger, Address, id, dispute.NextIndex);
             }
             catch (TransactionRejectedException e)
