@@ -1,14 +1,18 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using Phoenix.Protocol.Benchmarks;
 
-if (args.Length > 0 && args[0] == "--profile")
+switch (args.FirstOrDefault())
 {
-    // Quick wall-clock breakdown (not a benchmark): per-tx cost of FinalizeBlock phases at two block sizes.
-    foreach (var size in new[] { 1_000, 10_000 })
-    {
-        Phoenix.Protocol.Benchmarks.Profile.Run(size);
-    }
-
-    return;
+    case "--paired":
+        // Paired rounds with CPU time: the one-core rate on a shared machine.
+        Profile.Paired(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
+        return;
+    case "--loop":
+        // FinalizeBlock (signatures pre-verified) in a loop, for perf/dotnet-trace.
+        Profile.Loop(args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 20);
+        return;
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return;
 }
-
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

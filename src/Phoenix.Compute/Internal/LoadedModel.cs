@@ -10,6 +10,7 @@ internal sealed class LoadedModel
     private readonly Func<byte[], InferenceSession> _createSession;
     private readonly Lazy<InferenceSession> _session;
     private readonly Lazy<TracedSession> _traced;
+    private string[]? _outputNames;
     private int _leases;
     private bool _evicted;
     private bool _disposed;
@@ -26,6 +27,9 @@ internal sealed class LoadedModel
 
     /// <summary>The plain session, created on first use (a traced-only model never builds it).</summary>
     public InferenceSession Session => _session.Value;
+
+    /// <summary>The plain session's output names, read once.</summary>
+    public string[] OutputNames => _outputNames ??= [.. Session.OutputNames];
 
     public TracedSession Traced => _traced.Value;
 
@@ -88,5 +92,44 @@ internal sealed class LoadedModel
     }
 }
 
-/// <summary>A session whose outputs are every node output, with the trace layout.</summary>
-internal sealed record TracedSession(InferenceSession Session, ModelProto Model, TraceNode[] Layout, string[] GraphOutputs);
+/// <summary>A session whose outputs are every node output, with the trace layout and index maps worked out once.</summary>
+internal sealed class TracedSession
+{
+    public TracedSession(InferenceSession session, ModelProto model, TraceNode[] layout, string[] graphOutputs)
+    {
+        Session = session;
+        Model = model;
+        Layout = layout;
+        GraphOutputs = graphOutputs;
+        OutputNames = [.. session.OutputNames];
+        var index = new Dictionary<string, int>(OutputNames.Length, StringComparer.Ordinal);
+        for (var i = 0; i < OutputNames.Length; i++)
+        {
+            index[OutputNames[i]] = i;
+        }
+
+        OpTypes = layout.Select(n => n.OpType).ToArray();
+        NodeOutputIndices = layout.Select(n => n.Outputs.Select(o => index[o]).ToArray()).ToArray();
+        GraphOutputIndices = graphOutputs.Select(o => index[o]).ToArray();
+    }
+
+    public InferenceSession Session { get; }
+
+    public ModelProto Model { get; }
+
+    public TraceNode[] Layout { get; }
+
+    /// <summary>The model's own outputs, in graph-output order.</summary>
+    public string[] GraphOutputs { get; }
+
+    /// <summary>The traced session's outputs (graph outputs, then every node output), requested in this order.</summary>
+    public string[] OutputNames { get; }
+
+    public string[] OpTypes { get; }
+
+    /// <summary>For each node, the positions of its outputs in <see cref="OutputNames"/>.</summary>
+    public int[][] NodeOutputIndices { get; }
+
+    /// <summary>The positions of <see cref="GraphOutputs"/> in <see cref="OutputNames"/>.</summary>
+    public int[] GraphOutputIndices { get; }
+}

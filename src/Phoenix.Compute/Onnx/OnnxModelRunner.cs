@@ -123,7 +123,7 @@ public sealed class OnnxModelRunner : IDisposable
         try
         {
             var session = GetSession(model);
-            var outputNames = session.OutputNames.ToArray();
+            var outputNames = model.OutputNames;
             return Execute(model, session, inputs, outputNames, results =>
             {
                 var outputs = new OnnxTensor[outputNames.Length];
@@ -159,8 +159,41 @@ public sealed class OnnxModelRunner : IDisposable
         try
         {
             var traced = GetTraced(model);
-            var outputNames = traced.Session.OutputNames.ToArray();
-            return Execute(model, traced.Session, inputs, outputNames, results => ReadTrace(traced, outputNames, results, keepNodeOutputs), cancellationToken);
+            return Execute(model, traced.Session, inputs, traced.OutputNames, results => ReadTrace(traced, results, keepNodeOutputs), cancellationToken);
+        }
+        finally
+        {
+            model.Release();
+        }
+    }
+
+    /// <summary>
+    /// The executor's hot path: runs a unit and writes its outputs straight from ONNX Runtime's buffers into the
+    /// canonical unit blob (<see cref="OnnxUnitFormat"/>), hashing trace nodes on the fly in trace mode; the
+    /// outputs are never materialised as <see cref="OnnxTensor"/>s or <c>TensorProto</c>s.
+    /// </summary>
+    internal async Task<(byte[] Blob, Hash32 TraceRoot)> RunToUnitBlobAsync(
+        Hash32 modelId, ModelSource source, IReadOnlyList<OnnxTensor> inputs, bool trace, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var model = await AcquireAsync(modelId, source, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (trace)
+            {
+                var traced = GetTraced(model);
+                return Execute(model, traced.Session, inputs, traced.OutputNames, results =>
+                {
+                    var digests = HashTrace(traced, results, kept: null);
+                    var root = new ExecutionTrace(traced.OpTypes, digests, null).Root;
+                    return (EncodeUnitBlob(traced.GraphOutputs, traced.GraphOutputIndices, results), root);
+                }, cancellationToken);
+            }
+
+            var session = GetSession(model);
+            var outputNames = model.OutputNames;
+            return Execute(model, session, inputs, outputNames, results => (EncodeUnitBlob(outputNames, null, results), Hash32.Zero), cancellationToken);
         }
         finally
         {
@@ -351,19 +384,22 @@ public sealed class OnnxModelRunner : IDisposable
 
         using var timeout = new CancellationTokenSource(_options.UnitTimeLimit, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var values = new List<OrtValue>(inputs.Count);
+        var values = new OrtValue[inputs.Count];
+        var names = new string[inputs.Count];
+        var pins = new PinnedInputs(inputs.Count);
         try
         {
-            foreach (var t in inputs)
+            for (var i = 0; i < values.Length; i++)
             {
-                values.Add(ToOrtValue(t));
+                values[i] = ToOrtValue(inputs[i], ref pins);
+                names[i] = inputs[i].Name;
             }
 
             using var runOptions = new RunOptions();
             using var registration = linked.Token.Register(() => runOptions.Terminate = true);
             linked.Token.ThrowIfCancellationRequested();
             var started = _time.GetTimestamp();
-            using var results = session.Run(runOptions, inputs.Select(t => t.Name).ToArray(), values, outputNames);
+            using var results = session.Run(runOptions, names, values, outputNames);
 
             // The timer that sets Terminate may not get a thread in time on a busy machine; the limit holds anyway.
             if (_time.GetElapsedTime(started) > _options.UnitTimeLimit)
@@ -401,8 +437,10 @@ public sealed class OnnxModelRunner : IDisposable
         {
             foreach (var v in values)
             {
-                v.Dispose();
+                v?.Dispose();
             }
+
+            pins.Dispose();
         }
     }
 
@@ -454,11 +492,50 @@ public sealed class OnnxModelRunner : IDisposable
         return bytes;
     }
 
-    private static OrtValue ToOrtValue(OnnxTensor tensor)
+    /// <summary>
+    /// Wraps an input's bytes in place when they are an aligned managed array (pinned for the run), which is the
+    /// case for every decoded unit blob; copies them into ONNX Runtime's memory otherwise.
+    /// </summary>
+    private static OrtValue ToOrtValue(OnnxTensor tensor, ref PinnedInputs pins)
     {
-        var value = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, (TensorElementType)(int)tensor.ElementType, tensor.DimensionsArray);
+        var type = (TensorElementType)(int)tensor.ElementType;
+        if (tensor.RawData.Length > 0 && MemoryMarshal.TryGetArray(tensor.RawData, out var segment) && segment.Array is not null)
+        {
+            var handle = GCHandle.Alloc(segment.Array, GCHandleType.Pinned);
+            var address = Marshal.UnsafeAddrOfPinnedArrayElement(segment.Array, segment.Offset);
+            if (address % OnnxTensor.ElementSize(tensor.ElementType) == 0)
+            {
+                pins.Add(handle);
+                return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, type, tensor.DimensionsArray, address, segment.Count);
+            }
+
+            handle.Free();
+        }
+
+        var value = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, tensor.DimensionsArray);
         tensor.RawData.Span.CopyTo(value.GetTensorMutableRawData());
         return value;
+    }
+
+    /// <summary>Writes the named outputs straight from ONNX Runtime's buffers into a unit blob.</summary>
+    private static byte[] EncodeUnitBlob(string[] names, int[]? indices, IReadOnlyList<OrtValue> results)
+    {
+        var writer = new UnitBlobWriter();
+        var described = new (OnnxElementType Type, long[] Dims)[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            var value = results[indices is null ? i : indices[i]];
+            described[i] = Describe(names[i], value);
+            writer.Add(names[i], described[i].Type, described[i].Dims, checked((int)value.GetTensorSizeInBytes()));
+        }
+
+        writer.Allocate();
+        for (var i = 0; i < names.Length; i++)
+        {
+            writer.Write(described[i].Type, described[i].Dims, results[indices is null ? i : indices[i]].GetTensorMutableRawData());
+        }
+
+        return writer.ToArray();
     }
 
     private static OnnxTensor ToTensor(string name, OrtValue value)
@@ -484,23 +561,31 @@ public sealed class OnnxModelRunner : IDisposable
         return (type, info.Shape);
     }
 
-    private static TracedRunResult ReadTrace(TracedSession traced, string[] outputNames, IReadOnlyList<OrtValue> results, bool keep)
+    private static TracedRunResult ReadTrace(TracedSession traced, IReadOnlyList<OrtValue> results, bool keep)
     {
-        var byName = new Dictionary<string, OrtValue>(outputNames.Length, StringComparer.Ordinal);
-        for (var i = 0; i < outputNames.Length; i++)
+        var kept = keep ? new IReadOnlyList<OnnxTensor>[traced.Layout.Length] : null;
+        var digests = HashTrace(traced, results, kept);
+        var outputs = new OnnxTensor[traced.GraphOutputs.Length];
+        for (var i = 0; i < outputs.Length; i++)
         {
-            byName[outputNames[i]] = results[i];
+            outputs[i] = ToTensor(traced.GraphOutputs[i], results[traced.GraphOutputIndices[i]]);
         }
 
+        return new TracedRunResult(outputs, new ExecutionTrace(traced.OpTypes, digests, kept));
+    }
+
+    /// <summary>Hashes every node's outputs in place in ONNX Runtime's buffers; copies them out only when <paramref name="kept"/> is given.</summary>
+    private static Hash32[] HashTrace(TracedSession traced, IReadOnlyList<OrtValue> results, IReadOnlyList<OnnxTensor>[]? kept)
+    {
         var digests = new Hash32[traced.Layout.Length];
-        var kept = keep ? new IReadOnlyList<OnnxTensor>[traced.Layout.Length] : null;
         foreach (var node in traced.Layout)
         {
+            var indices = traced.NodeOutputIndices[node.Index];
             using var builder = new TraceNodeDigest.Builder(node.Index, node.OpType, node.Outputs.Length);
-            var tensors = keep ? new OnnxTensor[node.Outputs.Length] : null;
+            var tensors = kept is not null ? new OnnxTensor[node.Outputs.Length] : null;
             for (var j = 0; j < node.Outputs.Length; j++)
             {
-                var value = byName[node.Outputs[j]];
+                var value = results[indices[j]];
                 var (type, dims) = Describe(node.Outputs[j], value);
                 var raw = value.GetTensorMutableRawData();
                 builder.Add(node.Outputs[j], type, dims, raw);
@@ -517,8 +602,7 @@ public sealed class OnnxModelRunner : IDisposable
             }
         }
 
-        var outputs = traced.GraphOutputs.Select(n => ToTensor(n, byName[n])).ToArray();
-        return new TracedRunResult(outputs, new ExecutionTrace(traced.Layout.Select(n => n.OpType).ToArray(), digests, kept));
+        return digests;
     }
 
     private static WorkloadException MapLoadError(OnnxRuntimeException ex)
@@ -549,5 +633,22 @@ public sealed class OnnxModelRunner : IDisposable
         var arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
         var isa = Avx512F.IsSupported ? "avx512" : Avx2.IsSupported ? "avx2" : Avx.IsSupported ? "avx" : AdvSimd.IsSupported ? "neon" : "base";
         return $"{arch}-{isa}";
+    }
+}
+
+/// <summary>The GC handles pinning a run's input arrays, freed after the run.</summary>
+internal struct PinnedInputs(int capacity) : IDisposable
+{
+    private readonly GCHandle[] _handles = new GCHandle[capacity];
+    private int _count;
+
+    public void Add(GCHandle handle) => _handles[_count++] = handle;
+
+    public readonly void Dispose()
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            _handles[i].Free();
+        }
     }
 }

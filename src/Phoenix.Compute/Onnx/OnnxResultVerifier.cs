@@ -42,8 +42,8 @@ public sealed class OnnxResultVerifier : IResultVerifier
             if (unit.Workload.Policy.Mode == VerificationMode.Exact)
             {
                 var trace = !claimed.TraceRoot.IsZero;
-                var (outputs, root) = await _executor.ExecuteTensorsAsync(unit.Workload.ModelId, blobs, inputs, trace, cancellationToken).ConfigureAwait(false);
-                var outputId = Hash32.Sha256(OnnxUnitFormat.Encode(outputs));
+                var (blob, root) = await _executor.ExecuteToBlobAsync(unit.Workload.ModelId, blobs, inputs, trace, cancellationToken).ConfigureAwait(false);
+                var outputId = Hash32.Sha256(blob);
                 if (outputId != claimed.OutputId)
                 {
                     return new VerificationResult(VerificationVerdict.Invalid, $"Re-execution gives output {outputId}, the miner claimed {claimed.OutputId}.");

@@ -182,7 +182,8 @@ public sealed class OnnxTensor
         var dims = proto.Dims.ToArray();
         if (proto.HasRawData)
         {
-            return new OnnxTensor(name, type, dims, proto.RawData.ToByteArray());
+            // A parsed ByteString owns a fresh array and never changes: share it rather than copy it.
+            return new OnnxTensor(name, type, dims, proto.RawData.Memory);
         }
 
         return new OnnxTensor(name, type, dims, TypedFieldsToRaw(proto, type, name));

@@ -45,7 +45,7 @@ public static class OnnxUnitFormat
         SequenceProto sequence;
         try
         {
-            CheckTopLevelFields(blob.ToArray());
+            CheckTopLevelFields(blob);
             sequence = SequenceProto.Parser.ParseFrom(blob);
         }
         catch (InvalidProtocolBufferException ex)
@@ -63,24 +63,54 @@ public static class OnnxUnitFormat
     }
 
     /// <summary>Rejects any top-level field other than name (1), elem_type (2) and tensor_values (3) with their wire types.</summary>
-    private static void CheckTopLevelFields(byte[] blob)
+    private static void CheckTopLevelFields(ReadOnlySpan<byte> blob)
     {
-        var input = new CodedInputStream(blob);
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        // Walks the top-level tags over the span itself (no copy of the blob); the nested messages are parsed by
+        // SequenceProto's parser afterwards.
+        var position = 0;
+        while (position < blob.Length)
         {
-            var ok = (WireFormat.GetTagFieldNumber(tag), WireFormat.GetTagWireType(tag)) switch
+            var tag = ReadVarint(blob, ref position);
+            var (field, wireType) = (tag >> 3, (int)(tag & 7));
+            switch ((field, wireType))
             {
-                (1, WireFormat.WireType.LengthDelimited) or (2, WireFormat.WireType.Varint) or (3, WireFormat.WireType.LengthDelimited) => true,
-                _ => false,
-            };
-            if (!ok)
+                case (2, 0):
+                    _ = ReadVarint(blob, ref position);
+                    break;
+                case (1, 2) or (3, 2):
+                    var length = ReadVarint(blob, ref position);
+                    if (length > (ulong)(blob.Length - position))
+                    {
+                        throw new WorkloadException(WorkloadErrorCode.InvalidTensor, ExceptionMessages.NotAUnitBlob);
+                    }
+
+                    position += (int)length;
+                    break;
+                default:
+                    throw new WorkloadException(WorkloadErrorCode.InvalidTensor, ExceptionMessages.NotAUnitBlob);
+            }
+        }
+    }
+
+    private static ulong ReadVarint(ReadOnlySpan<byte> blob, ref int position)
+    {
+        ulong value = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            if (position >= blob.Length)
             {
                 throw new WorkloadException(WorkloadErrorCode.InvalidTensor, ExceptionMessages.NotAUnitBlob);
             }
 
-            input.SkipLastField();
+            var b = blob[position++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return value;
+            }
         }
+
+        throw new WorkloadException(WorkloadErrorCode.InvalidTensor, ExceptionMessages.NotAUnitBlob);
     }
 
     private static void CheckNames(SequenceProto sequence)

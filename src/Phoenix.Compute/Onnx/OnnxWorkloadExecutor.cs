@@ -45,8 +45,7 @@ public sealed class OnnxWorkloadExecutor : IWorkloadExecutor
         try
         {
             var inputs = OnnxUnitFormat.Decode((await blobs.ReadAsync(unit.InputId, cancellationToken).ConfigureAwait(false)).Span);
-            var (outputs, traceRoot) = await ExecuteTensorsAsync(unit.Workload.ModelId, blobs, inputs, _runner.Options.CommitTrace, cancellationToken).ConfigureAwait(false);
-            var blob = OnnxUnitFormat.Encode(outputs);
+            var (blob, traceRoot) = await ExecuteToBlobAsync(unit.Workload.ModelId, blobs, inputs, _runner.Options.CommitTrace, cancellationToken).ConfigureAwait(false);
             return new UnitResult(blob, Hash32.Sha256(blob), traceRoot);
         }
         catch (WorkloadException ex)
@@ -69,6 +68,17 @@ public sealed class OnnxWorkloadExecutor : IWorkloadExecutor
         ArgumentNullException.ThrowIfNull(units);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxParallelism, 1);
         var results = new UnitResult[units.Count];
+        if (maxParallelism == 1 || units.Count <= 1)
+        {
+            // One at a time on the caller's thread: no thread-pool hand-off per batch.
+            for (var i = 0; i < units.Count; i++)
+            {
+                results[i] = await ExecuteAsync(units[i], blobs, cancellationToken).ConfigureAwait(false);
+            }
+
+            return results;
+        }
+
         await Parallel.ForEachAsync(
             Enumerable.Range(0, units.Count),
             new ParallelOptions { MaxDegreeOfParallelism = maxParallelism, CancellationToken = cancellationToken },
@@ -76,16 +86,8 @@ public sealed class OnnxWorkloadExecutor : IWorkloadExecutor
         return results;
     }
 
-    internal async Task<(IReadOnlyList<OnnxTensor> Outputs, Hash32 TraceRoot)> ExecuteTensorsAsync(
+    /// <summary>Runs one unit's decoded inputs into its output blob (and trace root in trace mode).</summary>
+    internal Task<(byte[] Blob, Hash32 TraceRoot)> ExecuteToBlobAsync(
         Hash32 modelId, IBlobReader blobs, IReadOnlyList<OnnxTensor> inputs, bool trace, CancellationToken cancellationToken)
-    {
-        ModelSource source = ct => blobs.ReadAsync(modelId, ct);
-        if (trace)
-        {
-            var traced = await _runner.RunTracedAsync(modelId, source, inputs, keepNodeOutputs: false, cancellationToken).ConfigureAwait(false);
-            return (traced.Outputs, traced.Trace.Root);
-        }
-
-        return (await _runner.RunAsync(modelId, source, inputs, cancellationToken).ConfigureAwait(false), Hash32.Zero);
-    }
+        => _runner.RunToUnitBlobAsync(modelId, ct => blobs.ReadAsync(modelId, ct), inputs, trace, cancellationToken);
 }

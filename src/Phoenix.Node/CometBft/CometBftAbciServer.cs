@@ -177,8 +177,8 @@ public sealed class CometBftAbciServer : IAsyncDisposable
     }
 
     private IAbciFrameHandler CreateFrameHandler() => _options.Version == AbciProtocolVersion.V1_0
-        ? new AbciFrameHandlerV1(new AbciDispatcherV1(_gate), _logger)
-        : new AbciFrameHandlerV038(new AbciDispatcherV038(_gate), _logger);
+        ? AbciFrameHandler.ForV1(new AbciDispatcherV1(_gate), _logger)
+        : AbciFrameHandler.ForV038(new AbciDispatcherV038(_gate), _logger);
 
     private WebApplication BuildGrpcHost(EndPoint endPoint)
     {

@@ -49,6 +49,7 @@ public static class PhoenixNodeServiceCollectionExtensions
         services.AddSingleton<IBlockReader>(sp => sp.GetRequiredService<NodeApiAdapter>());
         services.AddSingleton<ITxIndex>(sp => sp.GetRequiredService<NodeApiAdapter>());
         services.AddSingleton<IStateQuery>(sp => sp.GetRequiredService<NodeApiAdapter>());
+        services.AddSingleton<ILightBlockSource, NodeLightBlockAdapter>();
         services.AddSingleton<ITxMempool, NodeMempoolAdapter>();
         services.AddSingleton<HostedPeerService>();
         services.AddHostedService<NodeHostedService>();

@@ -3,6 +3,7 @@ using Phoenix.Protocol.Abci;
 using Phoenix.Protocol.Modules;
 using Phoenix.Protocol.Modules.Auth;
 using Phoenix.Protocol.Modules.Bank;
+using Phoenix.Protocol.Modules.Oracle;
 using Phoenix.Protocol.Results;
 using Phoenix.Protocol.State;
 using Phoenix.Protocol.Transactions;
@@ -60,11 +61,17 @@ public sealed partial class PhoenixApplication
         _verifier.VerifyAll(valid, signatureOk);
         var results = new ExecTxResult[decoded.Length];
         var v = 0;
+
+        // One transaction-level cache for the whole block: each transaction flushes or discards it, which
+        // leaves it empty for the next (its buffers are reused instead of reallocated per transaction).
+        var txState = new StateCache(state);
         for (var i = 0; i < decoded.Length; i++)
         {
             var result = decoded[i].Transaction is { } tx
-                ? Deliver(context, tx, signatureOk[v++])
-                : TxResult.Fail(decoded[i].Code, decoded[i].Log);
+                ? Deliver(context, txState, tx, signatureOk[v++])
+                : i == 0 && OracleVoteExtensions.IsInjectedTx(request.Txs[0].Span)
+                    ? ApplyOracleInjection(context, request.Txs[0].Span)
+                    : TxResult.Fail(decoded[i].Code, decoded[i].Log);
             results[i] = ToExec(result);
         }
 
@@ -89,7 +96,7 @@ public sealed partial class PhoenixApplication
         return new FinalizeBlockResponse(context.Events, results, [.. order.Select(k => updates[k])], null, root.ToArray());
     }
 
-    private TxResult Deliver(ModuleContext block, SignedTransaction tx, bool signatureOk)
+    private TxResult Deliver(ModuleContext block, StateCache txState, SignedTransaction tx, bool signatureOk)
     {
         var ante = Ante(block, tx, signatureOk, block.Height);
         if (!ante.IsOk)
@@ -103,7 +110,7 @@ public sealed partial class PhoenixApplication
             new EventAttribute("fee", tx.Fee.ToString()),
             new EventAttribute("hash", tx.Hash.ToString()),
         ]);
-        var txContext = block.ForTransaction(tx.SignerAddress);
+        var txContext = new ModuleContext(block.ChainId, block.Height, block.Time, block.Parameters, txState, tx.SignerAddress);
         foreach (var message in tx.Messages)
         {
             var result = _registry.Execute(txContext, message);
@@ -170,6 +177,12 @@ public sealed partial class PhoenixApplication
         ArgumentNullException.ThrowIfNull(request);
         var chosen = new List<ReadOnlyMemory<byte>>();
         long used = 0;
+        if (BuildOracleInjection(request) is { } injected && ProtoSizeInData(injected.Length) <= request.MaxTxBytes)
+        {
+            chosen.Add(injected);
+            used += ProtoSizeInData(injected.Length);
+        }
+
         foreach (var tx in request.Txs)
         {
             var decoded = _decoder.Decode(tx.Span);
@@ -192,12 +205,24 @@ public sealed partial class PhoenixApplication
     }
 
     /// <inheritdoc />
-    /// <remarks>Rejects a block containing a transaction that does not decode or is for another chain (an honest proposer drops those).</remarks>
+    /// <remarks>Rejects a block containing a transaction that does not decode or is for another chain (an honest proposer drops those),
+    /// or whose first transaction is an injected oracle transaction that does not match the signed last commit.</remarks>
     public ProcessProposalResponse ProcessProposal(ProcessProposalRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        foreach (var tx in request.Txs)
+        for (var i = 0; i < request.Txs.Count; i++)
         {
+            var tx = request.Txs[i];
+            if (i == 0 && OracleVoteExtensions.IsInjectedTx(tx.Span))
+            {
+                if (!IsValidOracleInjection(request, tx.Span))
+                {
+                    return new ProcessProposalResponse(ProposalStatus.Reject);
+                }
+
+                continue;
+            }
+
             var decoded = _decoder.Decode(tx.Span);
             if (!decoded.IsOk || !string.Equals(decoded.Transaction!.ChainId, _chainId, StringComparison.Ordinal))
             {

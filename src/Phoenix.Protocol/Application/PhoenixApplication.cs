@@ -24,8 +24,9 @@ namespace Phoenix.Protocol.Application;
 /// <para>
 /// <see cref="InitChain"/> commits the genesis state at height <c>InitialHeight - 1</c> at once, so
 /// <see cref="Info"/> reports it immediately; a repeated InitChain with the same genesis (crash
-/// before block 1) returns the same answer, and one with a different genesis throws. Snapshots (state sync) are not offered yet: the four
-/// snapshot calls return no snapshots and reject offers.
+/// before block 1) returns the same answer, and one with a different genesis throws. State-sync snapshots: see
+/// <c>PhoenixApplication.Snapshots.cs</c> and <see cref="SnapshotOptions"/>; oracle vote extensions: see
+/// <c>PhoenixApplication.VoteExtensions.cs</c>.
 /// </para>
 /// </remarks>
 public sealed partial class PhoenixApplication : IAbciApplication
@@ -187,30 +188,9 @@ public sealed partial class PhoenixApplication : IAbciApplication
         _pending = null;
         LoadChainSettings();
         _checkState = new StateCache(_committed);
+        TakeSnapshotIfDue();
         return new CommitResponse(0);
     }
-
-    /// <inheritdoc />
-    public ExtendVoteResponse ExtendVote(ExtendVoteRequest request) => new(ReadOnlyMemory<byte>.Empty);
-
-    /// <inheritdoc />
-    public VerifyVoteExtensionResponse VerifyVoteExtension(VerifyVoteExtensionRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return new VerifyVoteExtensionResponse(request.VoteExtension.IsEmpty ? VerifyStatus.Accept : VerifyStatus.Reject);
-    }
-
-    /// <inheritdoc />
-    public ListSnapshotsResponse ListSnapshots() => new([]);
-
-    /// <inheritdoc />
-    public OfferSnapshotResponse OfferSnapshot(OfferSnapshotRequest request) => new(OfferSnapshotResult.Reject);
-
-    /// <inheritdoc />
-    public LoadSnapshotChunkResponse LoadSnapshotChunk(LoadSnapshotChunkRequest request) => new(ReadOnlyMemory<byte>.Empty);
-
-    /// <inheritdoc />
-    public ApplySnapshotChunkResponse ApplySnapshotChunk(ApplySnapshotChunkRequest request) => new(ApplySnapshotChunkResult.Abort, [], []);
 
     /// <summary>The BFT time of the last committed block (genesis time before the first block).</summary>
     public Timestamp LastBlockTime => _lastBlockTime;

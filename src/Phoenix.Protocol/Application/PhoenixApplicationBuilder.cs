@@ -24,6 +24,30 @@ public sealed class PhoenixApplicationBuilder
     private readonly List<Amount> _minimumFees = [];
     private IKeyValueStore? _store;
     private ISignatureBatchVerifier _verifier = SequentialSignatureVerifier.Instance;
+    private SnapshotOptions _snapshots = new();
+    private Modules.Oracle.IPriceFeed? _priceFeed;
+
+    /// <summary>Takes state-sync snapshots (local setting, never consensus).</summary>
+    /// <param name="options">Interval, retention and chunk size; validated here.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    public PhoenixApplicationBuilder UseSnapshots(SnapshotOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _snapshots = new SnapshotOptions { Interval = options.Interval, KeepRecent = options.KeepRecent, ChunkBytes = options.ChunkBytes };
+        return this;
+    }
+
+    /// <summary>Sets this validator's price source for oracle vote extensions (local, never consensus).</summary>
+    /// <param name="feed">The feed.</param>
+    /// <returns>This builder.</returns>
+    public PhoenixApplicationBuilder UsePriceFeed(Modules.Oracle.IPriceFeed feed)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        _priceFeed = feed;
+        return this;
+    }
 
     /// <summary>Sets the fee distribution hook (the distribution module); without one, fees accumulate in the fee pool.</summary>
     /// <param name="distributor">The hook.</param>
@@ -86,5 +110,9 @@ public sealed class PhoenixApplicationBuilder
 
     /// <summary>Builds the application.</summary>
     /// <returns>The application.</returns>
-    public PhoenixApplication Build() => new(_store ?? new InMemoryKeyValueStore(), [.. _modules], _verifier, [.. _minimumFees]);
+    public PhoenixApplication Build() => new(_store ?? new InMemoryKeyValueStore(), [.. _modules], _verifier, [.. _minimumFees])
+    {
+        SnapshotSettings = _snapshots,
+        PriceFeed = _priceFeed,
+    };
 }

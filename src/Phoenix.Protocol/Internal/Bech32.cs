@@ -23,20 +23,35 @@ internal static class Bech32
         return rev;
     }
 
-    private static uint PolyMod(ReadOnlySpan<byte> values, uint chk)
+    // GeneratorXor[t] is the XOR of the BIP-173 generators selected by the five bits of t, so each step of
+    // the checksum is one table lookup instead of five conditional XORs.
+    private static readonly uint[] GeneratorXor = BuildGeneratorXor();
+
+    private static uint[] BuildGeneratorXor()
     {
         ReadOnlySpan<uint> gen = [0x3b6a57b2u, 0x26508e6du, 0x1ea119fau, 0x3d4233ddu, 0x2a1462b3u];
+        var table = new uint[32];
+        for (var t = 0; t < 32; t++)
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                if (((t >> i) & 1) != 0)
+                {
+                    table[t] ^= gen[i];
+                }
+            }
+        }
+
+        return table;
+    }
+
+    private static uint PolyMod(ReadOnlySpan<byte> values, uint chk)
+    {
+        var table = GeneratorXor;
         foreach (var v in values)
         {
             var top = chk >> 25;
-            chk = ((chk & 0x1ffffff) << 5) ^ v;
-            for (var i = 0; i < 5; i++)
-            {
-                if (((top >> i) & 1) != 0)
-                {
-                    chk ^= gen[i];
-                }
-            }
+            chk = ((chk & 0x1ffffff) << 5) ^ v ^ table[top];
         }
 
         return chk;
@@ -58,11 +73,31 @@ internal static class Bech32
     /// <summary>Encodes bytes (converted to 5-bit groups with padding) under a lower-case human-readable part.</summary>
     public static string Encode(string hrp, ReadOnlySpan<byte> data)
     {
-        var five = ConvertBits(data, 8, 5, pad: true) ?? throw new InvalidOperationException("unreachable");
+        // Allocation-free apart from the result (addresses are encoded for every event attribute).
+        Span<byte> five = stackalloc byte[((data.Length * 8) + 4) / 5];
+        var n = 0;
+        var acc = 0;
+        var bits = 0;
+        foreach (var b in data)
+        {
+            acc = (acc << 8) | b;
+            bits += 8;
+            while (bits >= 5)
+            {
+                bits -= 5;
+                five[n++] = (byte)((acc >> bits) & 31);
+            }
+        }
+
+        if (bits > 0)
+        {
+            five[n++] = (byte)((acc << (5 - bits)) & 31);
+        }
+
         var chk = PolyMod(five, HrpChecksumState(hrp));
         chk = PolyMod([0, 0, 0, 0, 0, 0], chk) ^ 1;
-        var chars = new char[hrp.Length + 1 + five.Length + ChecksumLength];
-        hrp.CopyTo(0, chars, 0, hrp.Length);
+        Span<char> chars = stackalloc char[hrp.Length + 1 + n + ChecksumLength];
+        hrp.CopyTo(chars);
         chars[hrp.Length] = '1';
         var pos = hrp.Length + 1;
         foreach (var b in five)

@@ -31,6 +31,9 @@ internal sealed class CommittedState : IStateReader
         HasState = h is not null;
     }
 
+    /// <summary>The underlying store (snapshots keep their chunks beside the state, under <c>x/</c>).</summary>
+    public IKeyValueStore Store => _store;
+
     /// <summary>Whether anything was ever committed (genesis included).</summary>
     public bool HasState { get; private set; }
 
@@ -40,7 +43,18 @@ internal sealed class CommittedState : IStateReader
     /// <summary>The last committed root.</summary>
     public Hash32 Root { get; private set; }
 
-    public byte[]? Get(ReadOnlySpan<byte> key) => _store.Get(Prefixed(key));
+    public byte[]? Get(ReadOnlySpan<byte> key)
+    {
+        if (key.Length > 256)
+        {
+            return _store.Get(Prefixed(key));
+        }
+
+        Span<byte> full = stackalloc byte[ValuePrefix.Length + key.Length];
+        ValuePrefix.CopyTo(full);
+        key.CopyTo(full[ValuePrefix.Length..]);
+        return _store.Get(full);
+    }
 
     public IReadOnlyList<KeyValuePair<byte[], byte[]>> Scan(ReadOnlySpan<byte> prefix)
     {

@@ -24,7 +24,11 @@ public interface IStateReader
 public sealed class StateCache : IStateReader
 {
     private readonly IStateReader _parent;
-    private readonly SortedDictionary<byte[], byte[]?> _writes = new(ByteKeyComparer.Instance);
+
+    // A hash map, looked up by span without copying the key; key order is only needed when the writes are
+    // read out (Writes, Scan), so it is established then, once, instead of on every write.
+    private readonly Dictionary<byte[], byte[]?> _writes = new(SpanKeyComparer.Instance);
+    private readonly Dictionary<byte[], byte[]?>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
 
     /// <summary>Creates a cache over <paramref name="parent"/>.</summary>
     /// <param name="parent">The state underneath.</param>
@@ -32,26 +36,25 @@ public sealed class StateCache : IStateReader
     {
         ArgumentNullException.ThrowIfNull(parent);
         _parent = parent;
+        _lookup = _writes.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
     /// <summary>Buffered writes (null value = delete), in key order.</summary>
-    public IReadOnlyDictionary<byte[], byte[]?> Writes => _writes;
+    /// <remarks>A snapshot sorted when read: later writes are not reflected in it.</remarks>
+    public IReadOnlyDictionary<byte[], byte[]?> Writes => new SortedWrites(_writes);
 
     /// <inheritdoc />
     public byte[]? Get(ReadOnlySpan<byte> key)
-    {
-        var k = key.ToArray();
-        return _writes.TryGetValue(k, out var v) ? v : _parent.Get(key);
-    }
+        => _lookup.TryGetValue(key, out var v) ? v : _parent.Get(key);
 
     /// <summary>Writes a value.</summary>
     /// <param name="key">The key.</param>
     /// <param name="value">The value (copied).</param>
-    public void Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => _writes[key.ToArray()] = value.ToArray();
+    public void Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => Put(key, value.ToArray());
 
     /// <summary>Deletes a key.</summary>
     /// <param name="key">The key.</param>
-    public void Delete(ReadOnlySpan<byte> key) => _writes[key.ToArray()] = null;
+    public void Delete(ReadOnlySpan<byte> key) => Put(key, null);
 
     /// <inheritdoc />
     public IReadOnlyList<KeyValuePair<byte[], byte[]>> Scan(ReadOnlySpan<byte> prefix)
@@ -89,6 +92,7 @@ public sealed class StateCache : IStateReader
             throw new InvalidOperationException("Only a cache over another cache can flush; committed state is written by the application's Commit.");
         }
 
+        // The key arrays are private copies that never change: the parent can take them over.
         foreach (var (k, v) in _writes)
         {
             parent._writes[k] = v;
@@ -99,6 +103,64 @@ public sealed class StateCache : IStateReader
 
     /// <summary>Drops all buffered writes.</summary>
     public void Discard() => _writes.Clear();
+
+    private void Put(ReadOnlySpan<byte> key, byte[]? value)
+        => System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_lookup, key, out _) = value;
+
+    /// <summary>Byte-wise key equality for byte arrays and for spans, so that lookups need no key copy.</summary>
+    private sealed class SpanKeyComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static SpanKeyComparer Instance { get; } = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.AsSpan().SequenceEqual(y));
+
+        public int GetHashCode(byte[] obj) => Hash(obj);
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate) => Hash(alternate);
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
+
+        private static int Hash(ReadOnlySpan<byte> key)
+        {
+            // Only bucket placement depends on this; nothing observable does (no removals, so iteration is in
+            // insertion order, and every ordered read-out sorts by key).
+            var hash = new HashCode();
+            hash.AddBytes(key);
+            return hash.ToHashCode();
+        }
+    }
+
+    /// <summary>The writes sorted by key once, as a read-only dictionary.</summary>
+    private sealed class SortedWrites : IReadOnlyDictionary<byte[], byte[]?>
+    {
+        private readonly Dictionary<byte[], byte[]?> _map;
+        private readonly KeyValuePair<byte[], byte[]?>[] _sorted;
+
+        public SortedWrites(Dictionary<byte[], byte[]?> writes)
+        {
+            _map = new Dictionary<byte[], byte[]?>(writes, SpanKeyComparer.Instance);
+            _sorted = [.. writes];
+            Array.Sort(_sorted, static (a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
+        }
+
+        public byte[]? this[byte[] key] => _map[key];
+
+        public IEnumerable<byte[]> Keys => _sorted.Select(kv => kv.Key);
+
+        public IEnumerable<byte[]?> Values => _sorted.Select(kv => kv.Value);
+
+        public int Count => _sorted.Length;
+
+        public bool ContainsKey(byte[] key) => _map.ContainsKey(key);
+
+        public bool TryGetValue(byte[] key, out byte[]? value) => _map.TryGetValue(key, out value);
+
+        public IEnumerator<KeyValuePair<byte[], byte[]?>> GetEnumerator() => ((IEnumerable<KeyValuePair<byte[], byte[]?>>)_sorted).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }
 
 /// <summary>A module's view of state: every key is prefixed with the module's store prefix.</summary>
@@ -129,7 +191,19 @@ public readonly struct ModuleStore
     /// <summary>Reads a key of this module.</summary>
     /// <param name="key">The key without prefix.</param>
     /// <returns>The value or null.</returns>
-    public byte[]? Get(ReadOnlySpan<byte> key) => _state.Get(Full(key));
+    public byte[]? Get(ReadOnlySpan<byte> key)
+    {
+        var length = _prefix.Length + key.Length;
+        if (length > 256)
+        {
+            return _state.Get(Full(key));
+        }
+
+        Span<byte> full = stackalloc byte[length];
+        _prefix.CopyTo(full);
+        key.CopyTo(full[_prefix.Length..]);
+        return _state.Get(full);
+    }
 
     /// <summary>Writes a key of this module.</summary>
     /// <param name="key">The key without prefix.</param>

@@ -10,12 +10,9 @@ namespace Phoenix.Sdk.Client;
 /// <para>When a <see cref="PhoenixClient"/> has a source (<see cref="PhoenixClientBuilder.UseTrustedAppHashSource"/>),
 /// every state query asks the node for a proof and checks it against <see cref="GetAppHashAsync"/> of the
 /// answer's height; a value or proof that does not match throws <see cref="LightClientVerificationException"/>.</para>
-/// <para>Plan for the header part (DESIGN §5), once the consensus engine's header and commit types are merged:
-/// a <c>LightClientAppHashSource</c> starts from a trusted validator set (genesis or a checkpoint), fetches the
-/// header at height H + 1 (whose app hash commits to the state after H) and its commit, checks that
-/// signatures from at least 2/3 of the trusted voting power cover the header hash (skipping verification
-/// forward when the set changes by at most 1/3, as CometBFT's light client does), and caches verified
-/// hashes. Until then, implementations must obtain app hashes from a source the application trusts.</para>
+/// <para><see cref="Phoenix.Sdk.LightClient.LightClientAppHashSource"/> is the implementation to use: a light client that
+/// starts from a trusted validator set or header and verifies header H + 1 (whose app hash commits to the state after H)
+/// from the signatures of more than 2/3 of the voting power (DESIGN §5).</para>
 /// <para>Implementations must be thread-safe.</para>
 /// </remarks>
 public interface ITrustedAppHashSource

@@ -46,6 +46,17 @@ public sealed class TransactionRejectedException : PhoenixException
     /// <summary>The transaction hash (lower-case hex), when known.</summary>
     public string? TransactionHash { get; }
 
+    /// <summary>Whether the rejection is the protocol's <paramref name="result"/> (same codespace and code), such as
+    /// <c>MintErrors.SlippageExceeded</c> or <c>TaskErrors.ClaimExpired</c>.</summary>
+    /// <param name="result">A named result code from the protocol's registry.</param>
+    /// <returns><see langword="true"/> when the codespace and code match.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="result"/> is <see langword="null"/>.</exception>
+    public bool Is(Phoenix.Protocol.Results.ResultCode result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Code == Code && string.Equals(result.Codespace, Codespace, StringComparison.Ordinal);
+    }
+
     /// <inheritdoc />
     /// <value>Always <see langword="false"/>.</value>
     public override bool IsTransient => false;

@@ -109,4 +109,24 @@ public class ExecutorVerifierTests
 
         Assert.Equal(units.Count, batch.Select(r => r.OutputId).Distinct().Count());
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ExecuteAsync_OutputBlob_IsTheCanonicalEncodingOfTheRunnersOutputs(bool trace)
+    {
+        var (store, unit) = await MiniLmUnitAsync(VerificationPolicy.Exact);
+        using var runner = new OnnxModelRunner(new OnnxExecutionOptions { ExecutionProvider = ExecutionProviderPreference.Cpu, CommitTrace = trace });
+        var inputs = OnnxUnitFormat.Decode((await store.ReadAsync(unit.InputId)).Span);
+
+        var result = await new OnnxWorkloadExecutor(runner).ExecuteAsync(unit, store);
+
+        // The executor writes the blob straight from ONNX Runtime's buffers; the reference path builds tensors
+        // and encodes them through the protobuf classes.
+        var reference = trace
+            ? await runner.RunTracedAsync(unit.Workload.ModelId, SharedModels.MiniLmSource, inputs)
+            : new TracedRunResult(await runner.RunAsync(unit.Workload.ModelId, SharedModels.MiniLmSource, inputs), null!);
+        Assert.Equal(OnnxUnitFormat.Encode(reference.Outputs), result.Output.ToArray());
+        Assert.Equal(trace ? reference.Trace.Root : Hash32.Zero, result.TraceRoot);
+    }
 }

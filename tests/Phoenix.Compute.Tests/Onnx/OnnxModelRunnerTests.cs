@@ -31,6 +31,29 @@ public class OnnxModelRunnerTests
         }
     }
 
+    [Theory]
+    [InlineData(0)] // an aligned array: wrapped in place (pinned)
+    [InlineData(8)] // aligned at an offset into a larger array: wrapped in place
+    [InlineData(1)] // misaligned for float: copied
+    [InlineData(6)] // misaligned for float: copied
+    public async Task RunAsync_InputBytesAtAnyOffsetOfTheirArray_GiveTheIndependentResult(int offset)
+    {
+        using var runner = NewRunner();
+        float[] x = [0.75f, 1.5f, -2.25f, 0.125f];
+        var buffer = new byte[offset + 16 + 5];
+        Array.Fill(buffer, (byte)0x7F);
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.AsSpan()).CopyTo(buffer.AsSpan(offset));
+        var input = new OnnxTensor("X", OnnxElementType.Float, [1, 4], buffer.AsMemory(offset, 16));
+
+        var outputs = await runner.RunAsync(TestModels.Mlp(), [input]);
+
+        var expected = TestModels.MlpReference(x);
+        var actual = Assert.Single(outputs).ToFloats();
+        Assert.Equal(expected[0], actual[0], 5);
+        Assert.Equal(expected[1], actual[1], 5);
+        Assert.All(buffer.AsSpan(0, offset).ToArray(), b => Assert.Equal(0x7F, b));
+    }
+
     [Fact]
     public async Task RunTensorProtosAsync_TensorProtoBytes_ReturnsNamedTensorProtoBytes()
     {

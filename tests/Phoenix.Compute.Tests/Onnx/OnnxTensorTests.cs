@@ -116,4 +116,29 @@ public class OnnxUnitFormatTests
         var ex = Assert.Throws<WorkloadException>(() => OnnxUnitFormat.Decode(notASequence));
         Assert.Equal(WorkloadErrorCode.InvalidTensor, ex.Code);
     }
+
+    [Theory]
+    [InlineData("1a05")]             // tensor_values whose length runs past the end
+    [InlineData("1a")]               // tag without its length
+    [InlineData("10")]               // elem_type tag without its varint
+    [InlineData("20ff")]             // unknown field 4
+    [InlineData("1201")]             // elem_type with the length-delimited wire type
+    [InlineData("0801")]             // field 1 (name) with the varint wire type
+    [InlineData("10ffffffffffffffffffff01")] // a varint longer than ten bytes
+    public void Decode_MalformedTopLevelFields_ThrowsInvalidTensor(string hex)
+    {
+        var ex = Assert.Throws<WorkloadException>(() => OnnxUnitFormat.Decode(Convert.FromHexString(hex)));
+        Assert.Equal(WorkloadErrorCode.InvalidTensor, ex.Code);
+    }
+
+    [Fact]
+    public void Decode_BlobOverwrittenAfterwards_DecodedTensorsKeepTheirValues()
+    {
+        var blob = OnnxUnitFormat.Encode([OnnxTensor.FromFloats("x", [3], [1f, 2f, 3f])]);
+
+        var decoded = OnnxUnitFormat.Decode(blob);
+        Array.Fill(blob, (byte)0xAB);
+
+        Assert.Equal([1f, 2f, 3f], decoded[0].ToFloats());
+    }
 }

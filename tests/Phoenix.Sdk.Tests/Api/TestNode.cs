@@ -145,6 +145,10 @@ internal sealed class TestNode : IAsyncDisposable
         var app = builder.Build();
         app.MapGrpcService<DelegatingNodeService>();
         app.MapGrpcService<DelegatingBlobService>();
+        if (app.Services.GetService<ILightBlockSource>() is not null)
+        {
+            app.MapGrpcService<LightClientGrpcService>();
+        }
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
         _port = address.Port;

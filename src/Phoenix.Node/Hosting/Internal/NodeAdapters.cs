@@ -26,6 +26,14 @@ internal sealed class NodeApiAdapter(NodeRuntime runtime) : INodeStatus, IBlockR
     }
 }
 
+/// <summary>The light blocks of a running <see cref="NodeRuntime"/> (none until it has started).</summary>
+internal sealed class NodeLightBlockAdapter(NodeRuntime runtime) : ILightBlockSource
+{
+    public long LatestHeight => runtime.LightBlocks?.LatestHeight ?? 0;
+
+    public ConsensusLightBlock? GetLightBlock(long height) => runtime.LightBlocks?.GetLightBlock(height);
+}
+
 /// <summary>The mempool of a running <see cref="NodeRuntime"/> (unavailable until it has started).</summary>
 internal sealed class NodeMempoolAdapter(NodeRuntime runtime) : ITxMempool
 {

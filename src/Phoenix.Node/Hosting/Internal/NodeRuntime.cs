@@ -139,6 +139,9 @@ internal sealed class NodeRuntime : IAsyncDisposable
 
     public ConsensusBlockStore? Blocks { get; private set; }
 
+    /// <summary>Light blocks for the light-client API (set with the engine, before it starts, so replay fills it).</summary>
+    public ConsensusLightBlockSource? LightBlocks { get; private set; }
+
     public KeyValueTxIndex? TxIndex { get; private set; }
 
     public FilePrivValidator? Signer { get; private set; }
@@ -248,6 +251,7 @@ internal sealed class NodeRuntime : IAsyncDisposable
         };
         Consensus = new ConsensusNode(engineOptions, Transport);
         Consensus.Engine.BlockCommitted += OnBlockCommitted;
+        LightBlocks = new ConsensusLightBlockSource(Consensus.Engine, Blocks);
     }
 
     // Mempool gossip: transactions admitted from this node's clients go to every peer in batches; transactions from

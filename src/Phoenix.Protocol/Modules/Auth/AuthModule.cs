@@ -31,7 +31,9 @@ public sealed class AuthModule : PhoenixModule
     public static AccountInfo GetAccount(IStateReader state, Address address)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var bytes = state.Get(AccountKey(address));
+        Span<byte> key = stackalloc byte[AccountKeyLength];
+        WriteAccountKey(key, address);
+        var bytes = state.Get(key);
         if (bytes is null)
         {
             return new AccountInfo(address, null, 0);
@@ -49,12 +51,16 @@ public sealed class AuthModule : PhoenixModule
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(account);
         var wire = new WireAccount { Sequence = account.Sequence };
-        if (account.PublicKey is { } key)
+        if (account.PublicKey is { } publicKey)
         {
-            wire.PublicKey = ByteString.CopyFrom(key.ToArray());
+            Span<byte> raw = stackalloc byte[PublicKey.Length];
+            publicKey.TryWriteBytes(raw);
+            wire.PublicKey = ByteString.CopyFrom(raw);
         }
 
-        state.Set(AccountKey(account.Address), wire.ToByteArray());
+        Span<byte> key = stackalloc byte[AccountKeyLength];
+        WriteAccountKey(key, account.Address);
+        state.Set(key, wire.ToByteArray());
     }
 
     /// <summary>The full state key of an account (for queries and proofs).</summary>
@@ -62,9 +68,16 @@ public sealed class AuthModule : PhoenixModule
     /// <returns>The key.</returns>
     public static byte[] AccountKey(Address address)
     {
-        var key = new byte[6 + Address.Length];
-        "auth/a"u8.CopyTo(key);
-        address.TryWriteBytes(key.AsSpan(6));
+        var key = new byte[AccountKeyLength];
+        WriteAccountKey(key, address);
         return key;
+    }
+
+    private const int AccountKeyLength = 6 + Address.Length;
+
+    private static void WriteAccountKey(Span<byte> key, Address address)
+    {
+        "auth/a"u8.CopyTo(key);
+        address.TryWriteBytes(key[6..]);
     }
 }

@@ -139,7 +139,9 @@ public sealed class BankModule : PhoenixModule
     public static Amount GetBalance(IStateReader state, Address address, Denom denom)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var v = state.Get(BalanceKey(address, denom));
+        Span<byte> key = stackalloc byte[BalanceKeyLength];
+        WriteBalanceKey(key, address, denom);
+        var v = state.Get(key);
         return new Amount(v is null ? UInt128.Zero : BinaryPrimitives.ReadUInt128BigEndian(v), denom);
     }
 
@@ -414,7 +416,8 @@ public sealed class BankModule : PhoenixModule
 
     private static void SetBalance(StateCache state, Address address, Amount amount)
     {
-        var key = BalanceKey(address, amount.Denom);
+        Span<byte> key = stackalloc byte[BalanceKeyLength];
+        WriteBalanceKey(key, address, amount.Denom);
         if (amount.IsZero)
         {
             state.Delete(key);
@@ -451,11 +454,18 @@ public sealed class BankModule : PhoenixModule
     /// <returns>The key.</returns>
     public static byte[] BalanceKey(Address address, Denom denom)
     {
-        var key = new byte[6 + Address.Length + 1];
-        "bank/b"u8.CopyTo(key);
-        address.TryWriteBytes(key.AsSpan(6));
-        key[^1] = denom.Code;
+        var key = new byte[BalanceKeyLength];
+        WriteBalanceKey(key, address, denom);
         return key;
+    }
+
+    private const int BalanceKeyLength = 6 + Address.Length + 1;
+
+    private static void WriteBalanceKey(Span<byte> key, Address address, Denom denom)
+    {
+        "bank/b"u8.CopyTo(key);
+        address.TryWriteBytes(key[6..]);
+        key[^1] = denom.Code;
     }
 
     private static byte[] DelegationKey(Address address, bool vesting)

@@ -12,6 +12,7 @@ using Phoenix.Protocol.State;
 using Phoenix.Protocol.Transactions;
 using Phoenix.Protocol.Wire.Tx;
 using WireDelegation = Phoenix.Protocol.Wire.State.Delegation;
+using WireRedelegation = Phoenix.Protocol.Wire.State.RedelegationEntry;
 using WireUnbonding = Phoenix.Protocol.Wire.State.UnbondingEntry;
 using WireValidator = Phoenix.Protocol.Wire.State.Validator;
 
@@ -48,6 +49,17 @@ public sealed record ValidatorPower(Address Operator, PublicKey ConsensusKey, lo
 /// <param name="CreationHeight">Height of the undelegation.</param>
 /// <param name="Completion">Unix seconds at which it pays out.</param>
 public sealed record UnbondingInfo(Address Delegator, Address Validator, UInt128 Amount, long CreationHeight, long Completion);
+
+/// <summary>A redelegation inside the unbonding period (slashable for infractions of its source validator).</summary>
+/// <param name="Delegator">The delegator.</param>
+/// <param name="Source">The validator it left.</param>
+/// <param name="Destination">The validator it moved to.</param>
+/// <param name="InitialBalance">uphnx moved.</param>
+/// <param name="SharesDestination">Shares received at the destination.</param>
+/// <param name="CreationHeight">Height of the redelegation.</param>
+/// <param name="Completion">Unix seconds after which it is no longer slashable for the source's infractions.</param>
+public sealed record RedelegationInfo(Address Delegator, Address Source, Address Destination, UInt128 InitialBalance, UInt128 SharesDestination,
+    long CreationHeight, long Completion);
 
 /// <summary>
 /// Staking (DESIGN §4): validators with a jurisdiction and commission, delegation with shares,
@@ -147,6 +159,19 @@ public sealed class StakingModule : PhoenixModule
 
             context.State.Delete(key);
             context.Emit("complete_unbonding", ("delegator", new Address(entry.Delegator.Span).ToString()), ("amount", ModuleWire.Dec(amount)));
+        }
+
+        foreach (var (key, value) in context.State.Scan(RedelegationPrefix))
+        {
+            var entry = WireRedelegation.Parser.ParseFrom(value);
+            if (entry.CompletionUnixSeconds > context.Time.Seconds)
+            {
+                break;
+            }
+
+            context.State.Delete(key);
+            context.Emit("complete_redelegation", ("delegator", new Address(entry.Delegator.Span).ToString()), ("source", new Address(entry.Source.Span).ToString()),
+                ("destination", new Address(entry.Destination.Span).ToString()));
         }
 
         return UpdateValidatorSet(context);
@@ -272,6 +297,17 @@ public sealed class StakingModule : PhoenixModule
         ArgumentNullException.ThrowIfNull(state);
         return [.. state.Scan("staking/u"u8).Select(kv => WireUnbonding.Parser.ParseFrom(kv.Value)).Select(e => new UnbondingInfo(
             new Address(e.Delegator.Span), new Address(e.Validator.Span), ModuleWire.U128(e.Amount), e.CreationHeight, e.CompletionUnixSeconds))];
+    }
+
+    /// <summary>Redelegations still inside the unbonding period, in completion order.</summary>
+    /// <param name="state">State.</param>
+    /// <returns>The entries.</returns>
+    public static IReadOnlyList<RedelegationInfo> GetRedelegations(IStateReader state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return [.. state.Scan(RedelegationPrefix).Select(kv => WireRedelegation.Parser.ParseFrom(kv.Value)).Select(e => new RedelegationInfo(
+            new Address(e.Delegator.Span), new Address(e.Source.Span), new Address(e.Destination.Span), ModuleWire.U128(e.InitialBalance),
+            ModuleWire.U128(e.SharesDst), e.CreationHeight, e.CompletionUnixSeconds))];
     }
 
     /// <summary>PHNX locked by an address for a purpose (attestation or challenge stake).</summary>
@@ -408,14 +444,30 @@ public sealed class StakingModule : PhoenixModule
 
         dst = GetValidator(context.State, destination)!;
         SetValidator(context.State, dst with { Tokens = dst.Tokens + amount, Shares = dst.Shares + newShares });
+
+        // Remember the move for the unbonding period: an infraction of the source committed before it is still
+        // slashed on these tokens at the destination (Cosmos SDK semantics).
+        var completion = checked(context.Time.Seconds + context.Parameters.UnbondingSeconds);
+        var key = ModuleWire.Concat(RedelegationPrefix.ToArray(), ModuleWire.U64((ulong)completion), ModuleWire.U64(NextSequence(context.State)));
+        context.State.Set(key, new WireRedelegation
+        {
+            Delegator = ByteString.CopyFrom(ModuleWire.Bytes(delegator)),
+            Source = ByteString.CopyFrom(ModuleWire.Bytes(source)),
+            Destination = ByteString.CopyFrom(ModuleWire.Bytes(destination)),
+            InitialBalance = ModuleWire.Dec(amount),
+            SharesDst = ModuleWire.Dec(newShares),
+            CreationHeight = context.Height,
+            CompletionUnixSeconds = completion,
+        }.ToByteArray());
         context.Emit("redelegate", ("delegator", delegator.ToString()), ("source", source.ToString()), ("destination", destination.ToString()), ("amount", ModuleWire.Dec(amount)));
         return TxResult.Success();
     }
 
     /// <summary>
     /// Slashes a validator: burns <c>floor(tokens × fraction)</c> of its bonded PHNX (every delegator loses the
-    /// same share, through the share price) and the same fraction of unbonding entries from it created at or
-    /// after <paramref name="infractionHeight"/>.
+    /// same share, through the share price), the same fraction of unbonding entries from it created at or
+    /// after <paramref name="infractionHeight"/>, and the same fraction of the stake redelegated away from it at or
+    /// after that height and still inside the unbonding period (taken at the destination).
     /// </summary>
     /// <param name="context">Context.</param>
     /// <param name="validator">The validator's operator.</param>
@@ -462,8 +514,11 @@ public sealed class StakingModule : PhoenixModule
             BurnFrom(context, UnbondingPoolAccount, fromUnbonding);
         }
 
-        context.Emit("slash", ("validator", validator.ToString()), ("fraction", fraction.ToString()), ("burned", ModuleWire.Dec(burned + fromUnbonding)));
-        return burned + fromUnbonding;
+        var fromRedelegations = SlashRedelegations(context, validator, fraction, infractionHeight);
+        var total = burned + fromUnbonding + fromRedelegations;
+        context.Emit("slash", ("validator", validator.ToString()), ("fraction", fraction.ToString()), ("burned", ModuleWire.Dec(total)),
+            ("burned_redelegated", ModuleWire.Dec(fromRedelegations)));
+        return total;
     }
 
     /// <summary>Jails a validator until <paramref name="untilUnixSeconds"/> (it leaves the active set at this block's end).</summary>
@@ -594,6 +649,50 @@ public sealed class StakingModule : PhoenixModule
 
     private static TxResult HandleRedelegate(ModuleContext context, RedelegateMessage m)
         => Redelegate(context, Signer(context), m.Source, m.Destination, m.Amount);
+
+    /// <summary>
+    /// Slashes stake that left <paramref name="validator"/> by redelegation at or after the infraction and is still
+    /// inside the unbonding period: <c>fraction</c> of the shares it received at the destination are removed from the
+    /// delegator's destination delegation (never more than it still holds there) and their tokens burned.
+    /// </summary>
+    private static UInt128 SlashRedelegations(ModuleContext context, Address validator, Ratio fraction, long infractionHeight)
+    {
+        UInt128 burned = 0;
+        foreach (var (_, value) in context.State.Scan(RedelegationPrefix))
+        {
+            var entry = WireRedelegation.Parser.ParseFrom(value);
+            if (entry.CreationHeight < infractionHeight || entry.CompletionUnixSeconds <= context.Time.Seconds
+                || !entry.Source.Span.SequenceEqual(ModuleWire.Bytes(validator)))
+            {
+                continue;
+            }
+
+            var destination = new Address(entry.Destination.Span);
+            var delegator = new Address(entry.Delegator.Span);
+            var dst = GetValidator(context.State, destination);
+            var held = DelegationShares(context.State, destination, delegator);
+            var shares = UInt128.Min(fraction.MultiplyFloor(ModuleWire.U128(entry.SharesDst)), held);
+            if (dst is null || shares == 0 || dst.Shares == 0)
+            {
+                continue;
+            }
+
+            var tokens = MulDiv(shares, dst.Tokens, dst.Shares);
+            Distribution.DistributionModule.Settle(context.State, destination, delegator);
+            SetDelegation(context.State, destination, delegator, held - shares);
+            SetValidator(context.State, dst with { Tokens = dst.Tokens - tokens, Shares = dst.Shares - shares });
+            if (tokens != 0)
+            {
+                BurnFrom(context, BondedPoolAccount, tokens);
+                burned += tokens;
+            }
+
+            context.Emit("slash_redelegation", ("delegator", delegator.ToString()), ("source", validator.ToString()), ("destination", destination.ToString()),
+                ("shares", ModuleWire.Dec(shares)), ("burned", ModuleWire.Dec(tokens)));
+        }
+
+        return burned;
+    }
 
     private static TxResult AddShares(ModuleContext context, Address delegator, Address validator, UInt128 amount, out ValidatorInfo? v, out UInt128 newShares)
     {
@@ -780,6 +879,8 @@ public sealed class StakingModule : PhoenixModule
 
     private static byte[] LockKey(Address address, string purpose)
         => ModuleWire.Concat(ModuleWire.Key("staking/l"u8, address), System.Text.Encoding.UTF8.GetBytes(purpose));
+
+    private static ReadOnlySpan<byte> RedelegationPrefix => "staking/x"u8;
 
     private static byte[] ValidatorKey(Address op) => ModuleWire.Key("staking/v"u8, op);
 

@@ -114,6 +114,7 @@ public sealed partial class TaskMarketModule
             dispute.Hi = m.TraceLength - 1;
             dispute.Turn = 0;
             dispute.Deadline = checked(context.Time.Seconds + context.Parameters.DisputeMoveTimeoutSeconds);
+            dispute.TurnHeight = context.Height;
         }
         else
         {
@@ -133,6 +134,27 @@ public sealed partial class TaskMarketModule
             ("deadline", S((ulong)dispute.Deadline)));
         return TxResult.Success();
     }
+
+    /// <summary>
+    /// The check a bisection move must pass: <paramref name="leafHash"/> is leaf <paramref name="index"/> of the
+    /// execution trace with root <paramref name="traceRoot"/> and <paramref name="traceLength"/> graph nodes.
+    /// </summary>
+    /// <remarks>
+    /// The trace format is Phoenix.Compute's (<c>Phoenix.Compute.Commitments</c>, DESIGN §6): node digest
+    /// <c>d_i = TraceNodeDigest(i, op_type, outputs)</c>, leaf hash <c>SHA-256(0x00 ‖ d_i)</c> (what
+    /// <c>MerkleTree.LeafHash(i)</c> returns), root = the RFC 6962 root over the leaf hashes in graph order, proof =
+    /// <c>MerkleTree.InclusionProof(i)</c> (leaf level first). A move carries the leaf hash itself, and a committee
+    /// member reports the leaf hash of its re-execution of the disputed node (the referee's <c>RecomputedLeaf</c>),
+    /// which is compared with the miner's revealed leaf hash.
+    /// </remarks>
+    /// <param name="traceRoot">The mover's trace root.</param>
+    /// <param name="traceLength">The number of graph nodes (leaves).</param>
+    /// <param name="index">The leaf index.</param>
+    /// <param name="leafHash">The leaf hash <c>SHA-256(0x00 ‖ node digest)</c>.</param>
+    /// <param name="proof">The audit path, leaf level first.</param>
+    /// <returns>Whether the leaf is in the trace. Never throws on malformed input.</returns>
+    public static bool VerifyTraceLeaf(Hash32 traceRoot, ulong traceLength, ulong index, Hash32 leafHash, IReadOnlyList<Hash32> proof)
+        => proof is not null && BatchMerkle.VerifyInclusion(index, traceLength, leafHash, proof, traceRoot);
 
     /// <summary>The trace index the re-execution game asks for next.</summary>
     /// <param name="dispute">The dispute.</param>
@@ -168,7 +190,7 @@ public sealed partial class TaskMarketModule
         }
 
         var root = TaskStore.Hash(dispute.Turn == 0 ? dispute.MinerTraceRoot : dispute.ChallengerTraceRoot);
-        if (!BatchMerkle.VerifyInclusion(index, dispute.TraceLength, BatchMerkle.LeafHash(m.LeafHash.Span), [.. m.Proof.Select(p => new Hash32(p.Span))], root))
+        if (!VerifyTraceLeaf(root, dispute.TraceLength, index, new Hash32(m.LeafHash.Span), [.. m.Proof.Select(p => new Hash32(p.Span))]))
         {
             return Fail(TaskErrors.InvalidProof, "The leaf is not in the mover's trace commitment.");
         }
@@ -227,6 +249,7 @@ public sealed partial class TaskMarketModule
         }
 
         dispute.Deadline = checked(context.Time.Seconds + context.Parameters.DisputeMoveTimeoutSeconds);
+        dispute.TurnHeight = context.Height;
         SaveDispute(context, dispute, previous);
         return TxResult.Success();
     }
@@ -339,6 +362,20 @@ public sealed partial class TaskMarketModule
         {
             context.State.Delete(key);
             var dispute = GetDispute(context.State, id)!;
+            if (dispute.Phase != TaskStore.PhaseVote && context.Height <= dispute.TurnHeight + 1)
+            {
+                // This is the first block since the turn began and it is already past the deadline (the chain
+                // halted or block time jumped): the side to move had no block to move in. Missing a move it could
+                // not send must not cost anyone a bond or a stake, so the turn starts again from this block.
+                var previous = dispute.Deadline;
+                dispute.Deadline = checked(context.Time.Seconds + context.Parameters.DisputeMoveTimeoutSeconds);
+                dispute.TurnHeight = context.Height;
+                SaveDispute(context, dispute, previous);
+                context.Emit("move_deadline_extended", ("dispute_id", S(dispute.Id)), ("deadline", S((ulong)dispute.Deadline)),
+                    ("reason", "no_block_before_deadline"));
+                continue;
+            }
+
             switch (dispute.Phase)
             {
                 case TaskStore.PhaseBisect:

@@ -198,6 +198,7 @@ public sealed partial class TaskMarketModule
             Miner = TaskStore.Addr(miner),
             Status = TaskStore.BatchClaimed,
             ClaimExpires = expires,
+            ClaimHeight = context.Height,
         };
         var unitValue = new byte[9];
         unitValue[0] = TaskStore.UnitInBatch;

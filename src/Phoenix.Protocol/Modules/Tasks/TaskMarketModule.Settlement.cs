@@ -33,6 +33,19 @@ public sealed partial class TaskMarketModule
             }
 
             var task = GetTask(context.State, batch.TaskId)!;
+            if (context.Height <= batch.ClaimHeight + 1)
+            {
+                // The first block after the claim is already past its expiry (a halt or a jump in block time): the
+                // miner had no block to submit in, so the claim runs one more claim duration from this block.
+                batch.ClaimExpires = checked(context.Time.Seconds + task.ClaimDuration);
+                batch.ClaimHeight = context.Height;
+                TaskStore.Write(context.State, TaskStore.BatchKey(batch.Id), batch);
+                context.State.Set(TaskStore.QueueKey(TaskStore.QueueClaimExpiry, batch.ClaimExpires, batch.Id), [1]);
+                context.Emit("claim_extended", ("task_id", S(task.Id)), ("batch_id", S(batch.Id)), ("expires", S((ulong)batch.ClaimExpires)),
+                    ("reason", "no_block_before_expiry"));
+                continue;
+            }
+
             var buyer = TaskStore.Addr(task.Buyer);
             var bond = batch.Count * TaskStore.U128(task.BondPerUnit);
             if (bond != UInt128.Zero)

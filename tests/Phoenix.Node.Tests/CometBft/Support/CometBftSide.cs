@@ -38,15 +38,15 @@ internal interface ICometBftSide : IAsyncDisposable
 
     Task<(uint Code, string Info)> CheckTxAsync(byte[] tx, bool recheck);
 
-    Task<byte[][]> PrepareProposalAsync(long height, byte[][] txs, long maxTxBytes);
+    Task<byte[][]> PrepareProposalAsync(long height, byte[][] txs, long maxTxBytes, Phoenix.Protocol.Abci.ExtendedCommitInfo? localLastCommit = null);
 
-    Task<bool> ProcessProposalAsync(long height, byte[][] txs, byte[] hash);
+    Task<bool> ProcessProposalAsync(long height, byte[][] txs, byte[] hash, Phoenix.Protocol.Abci.CommitInfo? proposedLastCommit = null);
 
     Task<byte[]> ExtendVoteAsync(long height, byte[] hash);
 
     Task<bool> VerifyVoteExtensionAsync(long height, byte[] hash, byte[] validatorAddress, byte[] extension);
 
-    Task<FinalizeResult> FinalizeBlockAsync(long height, byte[][] txs, byte[] hash, byte[]? misbehaverAddress = null);
+    Task<FinalizeResult> FinalizeBlockAsync(long height, byte[][] txs, byte[] hash, byte[]? misbehaverAddress = null, Phoenix.Protocol.Abci.CommitInfo? decidedLastCommit = null);
 
     Task<long> CommitAsync();
 

@@ -122,16 +122,16 @@ internal sealed class CometBftSideV038(ITransportV038 transport) : ICometBftSide
         return (r.Code, r.Info);
     }
 
-    public async Task<byte[][]> PrepareProposalAsync(long height, byte[][] txs, long maxTxBytes)
+    public async Task<byte[][]> PrepareProposalAsync(long height, byte[][] txs, long maxTxBytes, Phoenix.Protocol.Abci.ExtendedCommitInfo? localLastCommit = null)
     {
-        var req = new RequestPrepareProposal { MaxTxBytes = maxTxBytes, Height = height, Time = Time(height), LocalLastCommit = new ExtendedCommitInfo() };
+        var req = new RequestPrepareProposal { MaxTxBytes = maxTxBytes, Height = height, Time = Time(height), LocalLastCommit = ToWire(localLastCommit) };
         req.Txs.Add(txs.Select(ByteString.CopyFrom));
         return (await transport.CallAsync(AbciConnection.Consensus, new Request { PrepareProposal = req })).PrepareProposal.Txs.Select(t => t.ToByteArray()).ToArray();
     }
 
-    public async Task<bool> ProcessProposalAsync(long height, byte[][] txs, byte[] hash)
+    public async Task<bool> ProcessProposalAsync(long height, byte[][] txs, byte[] hash, Phoenix.Protocol.Abci.CommitInfo? proposedLastCommit = null)
     {
-        var req = new RequestProcessProposal { Height = height, Time = Time(height), Hash = ByteString.CopyFrom(hash), ProposedLastCommit = new CommitInfo() };
+        var req = new RequestProcessProposal { Height = height, Time = Time(height), Hash = ByteString.CopyFrom(hash), ProposedLastCommit = ToWire(proposedLastCommit) };
         req.Txs.Add(txs.Select(ByteString.CopyFrom));
         var status = (await transport.CallAsync(AbciConnection.Consensus, new Request { ProcessProposal = req })).ProcessProposal.Status;
         return status switch
@@ -151,9 +151,9 @@ internal sealed class CometBftSideV038(ITransportV038 transport) : ICometBftSide
         return (await transport.CallAsync(AbciConnection.Consensus, new Request { VerifyVoteExtension = req })).VerifyVoteExtension.Status == ResponseVerifyVoteExtension.Types.VerifyStatus.Accept;
     }
 
-    public async Task<FinalizeResult> FinalizeBlockAsync(long height, byte[][] txs, byte[] hash, byte[]? misbehaverAddress = null)
+    public async Task<FinalizeResult> FinalizeBlockAsync(long height, byte[][] txs, byte[] hash, byte[]? misbehaverAddress = null, Phoenix.Protocol.Abci.CommitInfo? decidedLastCommit = null)
     {
-        var req = new RequestFinalizeBlock { Height = height, Time = Time(height), Hash = ByteString.CopyFrom(hash), DecidedLastCommit = new CommitInfo() };
+        var req = new RequestFinalizeBlock { Height = height, Time = Time(height), Hash = ByteString.CopyFrom(hash), DecidedLastCommit = ToWire(decidedLastCommit) };
         req.Txs.Add(txs.Select(ByteString.CopyFrom));
         if (misbehaverAddress is not null)
         {
@@ -195,6 +195,26 @@ internal sealed class CometBftSideV038(ITransportV038 transport) : ICometBftSide
         (int)(await transport.CallAsync(AbciConnection.Snapshot, new Request { ApplySnapshotChunk = new RequestApplySnapshotChunk { Index = index, Chunk = ByteString.CopyFrom(chunk), Sender = sender } })).ApplySnapshotChunk.Result;
 
     public ValueTask DisposeAsync() => transport.DisposeAsync();
+
+    private static CommitInfo ToWire(Phoenix.Protocol.Abci.CommitInfo? c)
+    {
+        var wire = new CommitInfo { Round = c?.Round ?? 0 };
+        wire.Votes.Add((c?.Votes ?? []).Select(v => new VoteInfo { Validator = new Validator { Address = ByteString.CopyFrom(v.Validator.Address.Span), Power = v.Validator.Power }, BlockIdFlag = (BlockIDFlag)(int)v.Flag }));
+        return wire;
+    }
+
+    private static ExtendedCommitInfo ToWire(Phoenix.Protocol.Abci.ExtendedCommitInfo? c)
+    {
+        var wire = new ExtendedCommitInfo { Round = c?.Round ?? 0 };
+        wire.Votes.Add((c?.Votes ?? []).Select(v => new ExtendedVoteInfo
+        {
+            Validator = new Validator { Address = ByteString.CopyFrom(v.Validator.Address.Span), Power = v.Validator.Power },
+            VoteExtension = ByteString.CopyFrom(v.VoteExtension.Span),
+            ExtensionSignature = ByteString.CopyFrom(v.ExtensionSignature.Span),
+            BlockIdFlag = (BlockIDFlag)(int)v.Flag,
+        }));
+        return wire;
+    }
 
     private static Google.Protobuf.WellKnownTypes.Timestamp Time(long height) => new() { Seconds = GenesisTime.Seconds + height, Nanos = 5 };
 }

@@ -61,6 +61,65 @@ public sealed class SlashingModuleTests
     }
 
     [Fact]
+    public void DoubleSign_StakeRedelegatedAwayAfterTheInfraction_IsSlashedAtTheDestination()
+    {
+        var chain = new ModuleChain(ModuleChain.StandardGenesis().Build());
+        var source = ModuleChain.Operators[2].Address;
+        var destination = ModuleChain.Operators[3].Address;
+        chain.ExecOk(TestKeys.Alice, new DelegateMessage(source, 100 * Phnx).ToWire());
+        var infraction = chain.App.LastHeight;
+        chain.ExecOk(TestKeys.Alice, new RedelegateMessage(source, destination, 100 * Phnx).ToWire());
+        var entry = Assert.Single(StakingModule.GetRedelegations(chain.App.CommittedState));
+        Assert.Equal(chain.Time.Seconds + ChainParameters.Default.UnbondingSeconds, entry.Completion);
+        var supply = Protocol.Modules.Bank.BankModule.GetSupply(chain.App.CommittedState, Denom.Phnx);
+
+        var response = chain.Block(evidence: [new Misbehavior(MisbehaviorType.DuplicateVote, new AbciValidator(ConsensusAddress(2), 100), infraction, chain.Time, 1300)]);
+
+        // 5 % of the source's own 100 PHNX and 5 % of the 100 PHNX Alice moved away after the infraction.
+        Assert.Equal((UInt128)95 * Phnx, StakingModule.GetValidator(chain.App.CommittedState, source)!.Tokens);
+        Assert.Equal((UInt128)95 * Phnx, StakingModule.DelegationValue(chain.App.CommittedState, destination, TestKeys.Alice.Address));
+        Assert.Equal((UInt128)100 * Phnx, StakingModule.DelegationValue(chain.App.CommittedState, destination, destination)); // others at the destination keep theirs
+        Assert.Equal((UInt128)195 * Phnx, StakingModule.GetValidator(chain.App.CommittedState, destination)!.Tokens);
+        Assert.Equal(supply - (10 * Phnx), Protocol.Modules.Bank.BankModule.GetSupply(chain.App.CommittedState, Denom.Phnx));
+        Assert.Contains(response.Events, e => e.Type == "slash_redelegation");
+        Assert.Empty(chain.App.CheckInvariants());
+    }
+
+    [Fact]
+    public void DoubleSign_StakeRedelegatedBeforeTheInfraction_IsNotSlashed()
+    {
+        var chain = new ModuleChain(ModuleChain.StandardGenesis().Build());
+        var source = ModuleChain.Operators[2].Address;
+        var destination = ModuleChain.Operators[3].Address;
+        chain.ExecOk(TestKeys.Alice, new DelegateMessage(source, 100 * Phnx).ToWire());
+        chain.ExecOk(TestKeys.Alice, new RedelegateMessage(source, destination, 100 * Phnx).ToWire());
+        chain.Block();
+        var infraction = chain.App.LastHeight;
+
+        chain.Block(evidence: [new Misbehavior(MisbehaviorType.DuplicateVote, new AbciValidator(ConsensusAddress(2), 100), infraction, chain.Time, 1300)]);
+
+        Assert.Equal((UInt128)95 * Phnx, StakingModule.GetValidator(chain.App.CommittedState, source)!.Tokens);
+        Assert.Equal((UInt128)100 * Phnx, StakingModule.DelegationValue(chain.App.CommittedState, destination, TestKeys.Alice.Address));
+    }
+
+    [Fact]
+    public void DoubleSign_RedelegationPastTheUnbondingPeriod_IsNoLongerSlashable()
+    {
+        var chain = new ModuleChain(ModuleChain.StandardGenesis().Build());
+        var source = ModuleChain.Operators[2].Address;
+        var destination = ModuleChain.Operators[3].Address;
+        chain.ExecOk(TestKeys.Alice, new DelegateMessage(source, 100 * Phnx).ToWire());
+        var infraction = chain.App.LastHeight;
+        chain.ExecOk(TestKeys.Alice, new RedelegateMessage(source, destination, 100 * Phnx).ToWire());
+        chain.Block(seconds: ChainParameters.Default.UnbondingSeconds);
+        Assert.Empty(StakingModule.GetRedelegations(chain.App.CommittedState));
+
+        chain.Block(evidence: [new Misbehavior(MisbehaviorType.DuplicateVote, new AbciValidator(ConsensusAddress(2), 100), infraction, chain.Time, 1300)]);
+
+        Assert.Equal((UInt128)100 * Phnx, StakingModule.DelegationValue(chain.App.CommittedState, destination, TestKeys.Alice.Address));
+    }
+
+    [Fact]
     public void Downtime_MissingMoreThanHalfTheWindow_SlashesJailsAndUnjailsAfterJailPeriod()
     {
         var parameters = ChainParameters.Default with { DowntimeWindowBlocks = 10, DowntimeJailSeconds = 60 };

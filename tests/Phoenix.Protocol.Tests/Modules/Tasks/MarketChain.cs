@@ -285,6 +285,7 @@ internal sealed class BatchResults
 
     public uint FirstUnit { get; }
 
+    /// <summary>Per unit, the digest of each graph node's outputs (the trace leaves' data).</summary>
     public List<List<Hash32>> Traces { get; } = [];
 
     public List<Hash32> Outputs { get; } = [];
@@ -307,6 +308,9 @@ internal sealed class BatchResults
         return this;
     }
 
+    /// <summary>The trace leaf hash of node <paramref name="index"/> of a unit: SHA-256(0x00 ‖ node digest), what bisection moves and committee reports carry.</summary>
+    public Hash32 TraceLeaf(uint unit, ulong index) => BatchMerkle.LeafHash(Traces[(int)(unit - FirstUnit)][(int)index].ToArray());
+
     public Hash32 TraceRoot(uint unit) => BatchMerkle.Root([.. Traces[(int)(unit - FirstUnit)].Select(h => BatchMerkle.LeafHash(h.ToArray()))]);
 
     public IReadOnlyList<Hash32> TraceProof(uint unit, ulong index)
@@ -320,7 +324,7 @@ internal sealed class BatchResults
     }
 
     public Message Bisect(ulong dispute, uint unit, ulong index)
-        => new BisectMessage(dispute, index, Traces[(int)(unit - FirstUnit)][(int)index].ToArray(),
+        => new BisectMessage(dispute, index, TraceLeaf(unit, index).ToArray(),
             [.. TraceProof(unit, index).Select(h => (ReadOnlyMemory<byte>)h.ToArray())]).ToWire();
 
     private void Rebuild()

@@ -170,11 +170,11 @@ public sealed class TaskMarketDisputeTests
         var d = TaskMarketModule.GetDispute(chain.State, 1)!;
         Assert.Equal(2u, d.Phase);
         Assert.Equal(5UL, d.Hi); // the first node whose output differs
-        Assert.Equal(honest.Traces[3][5].ToArray(), d.ChallengerLeafHi.ToByteArray());
+        Assert.Equal(honest.TraceLeaf(3, 5).ToArray(), d.ChallengerLeafHi.ToByteArray());
 
-        MarketChain.AssertFails(chain.Run(MarketChain.Validators[0], Msg.Report(1, honest.Traces[3][5])), TaskErrors.WrongDisputePhase); // attester is a party
-        chain.RunOk(MarketChain.Validators[2], Msg.Report(1, honest.Traces[3][5]));
-        chain.RunOk(MarketChain.Validators[3], Msg.Report(1, honest.Traces[3][5]));
+        MarketChain.AssertFails(chain.Run(MarketChain.Validators[0], Msg.Report(1, honest.TraceLeaf(3, 5))), TaskErrors.WrongDisputePhase); // attester is a party
+        chain.RunOk(MarketChain.Validators[2], Msg.Report(1, honest.TraceLeaf(3, 5)));
+        chain.RunOk(MarketChain.Validators[3], Msg.Report(1, honest.TraceLeaf(3, 5)));
         var end = chain.Block(ChainParameters.Default.DisputeMoveTimeoutSeconds);
 
         Assert.Equal("overturned", MarketChain.Attr(end.Events, "dispute_resolved", "verdict"));
@@ -196,8 +196,8 @@ public sealed class TaskMarketDisputeTests
         Assert.True(chain.TxCount - moves <= 2 * 4, "bisection over 8 nodes takes at most 4 rounds");
         Assert.Equal(2UL, TaskMarketModule.GetDispute(chain.State, 1)!.Hi);
 
-        chain.RunOk(MarketChain.Validators[2], Msg.Report(1, honest.Traces[3][2]));
-        chain.RunOk(MarketChain.Validators[3], Msg.Report(1, honest.Traces[3][2]));
+        chain.RunOk(MarketChain.Validators[2], Msg.Report(1, honest.TraceLeaf(3, 2)));
+        chain.RunOk(MarketChain.Validators[3], Msg.Report(1, honest.TraceLeaf(3, 2)));
         chain.Block(ChainParameters.Default.DisputeMoveTimeoutSeconds);
         chain.Block(ChainParameters.Default.ChallengeWindowSeconds); // the rest of the batch finalizes
 
@@ -211,8 +211,49 @@ public sealed class TaskMarketDisputeTests
     {
         var (chain, results) = Attested(VerificationPolicy.Exact);
         chain.RunOk(MarketChain.Challenger, results.Challenge(1, 3, Hash32.Sha256("other"u8), 8));
+        chain.Block(5); // a block in which the miner could have moved and did not
         var end = chain.Block(ChainParameters.Default.DisputeMoveTimeoutSeconds);
         Assert.Equal("miner_missed_move", MarketChain.Attr(end.Events, "dispute_resolved", "reason"));
         Assert.Equal(UnitState.Open, TaskMarketModule.GetUnit(chain.State, 1, 3).State);
+    }
+
+    /// <summary>
+    /// Regression (issue #3, the simulation's "honest miner ends one bond short", seed 1): the block after a
+    /// challenge came exactly one move timeout later, so the honest miner never had a block in which to move,
+    /// yet the game ruled "miner_missed_move" and slashed its bond. A missed move now only counts when a block
+    /// before the deadline existed after the turn began; otherwise the turn restarts.
+    /// </summary>
+    [Fact]
+    public void ReExecutionGame_FirstBlockAfterChallengeIsPastMoveDeadline_HonestMinerKeepsTurnAndBond()
+    {
+        var honest = new BatchResults(0, 10);
+        var (chain, _) = Attested(VerificationPolicy.Exact, honest);
+        var lie = new BatchResults(0, 10).Corrupt(3, 2);
+        var minerSpark = chain.Balance(MarketChain.Miner, Denom.Spark).Value;
+        chain.RunOk(MarketChain.Challenger, honest.Challenge(1, 3, lie.TraceRoot(3), 8));
+
+        var gap = chain.Block(ChainParameters.Default.DisputeMoveTimeoutSeconds);
+
+        Assert.Null(MarketChain.Attr(gap.Events, "dispute_resolved", "verdict"));
+        Assert.Equal("no_block_before_deadline", MarketChain.Attr(gap.Events, "move_deadline_extended", "reason"));
+        var d = TaskMarketModule.GetDispute(chain.State, 1)!;
+        Assert.Equal(0u, d.Turn);
+        Assert.Equal(chain.Time.Seconds + ChainParameters.Default.DisputeMoveTimeoutSeconds, d.Deadline);
+
+        // The same gap after the challenger's reply: the challenger's move stands and the miner keeps its turn.
+        chain.RunOk(MarketChain.Miner, honest.Bisect(1, 3, TaskMarketModule.NextBisectIndex(d)));
+        chain.RunOk(MarketChain.Challenger, lie.Bisect(1, 3, TaskMarketModule.NextBisectIndex(d)));
+        gap = chain.Block(ChainParameters.Default.DisputeMoveTimeoutSeconds);
+        Assert.Null(MarketChain.Attr(gap.Events, "dispute_resolved", "verdict"));
+
+        PlayBisection(chain, 1, 3, honest, lie);
+        chain.RunOk(MarketChain.Validators[2], Msg.Report(1, honest.TraceLeaf(3, 2)));
+        chain.RunOk(MarketChain.Validators[3], Msg.Report(1, honest.TraceLeaf(3, 2)));
+        var end = chain.Block(ChainParameters.Default.DisputeMoveTimeoutSeconds);
+        chain.Block(ChainParameters.Default.ChallengeWindowSeconds);
+
+        Assert.Equal("upheld", MarketChain.Attr(end.Events, "dispute_resolved", "verdict"));
+        Assert.Equal(minerSpark + Price, chain.Balance(MarketChain.Miner, Denom.Spark).Value); // the whole bond back
+        Assert.Equal((UInt128)10 * Price, chain.Balance(MarketChain.Miner, Denom.BTask).Value);
     }
 }

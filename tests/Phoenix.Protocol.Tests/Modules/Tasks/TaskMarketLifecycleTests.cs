@@ -52,6 +52,7 @@ public sealed class TaskMarketLifecycleTests
         chain.RunOk(MarketChain.Buyer, Msg.Post(units: 10, price: Price, claimDuration: 600, now: chain.Time.Seconds + 5));
         chain.RunOk(MarketChain.Miner, Msg.Claim(1, 0, 10));
         var buyerBefore = chain.Balance(MarketChain.Buyer, Denom.Spark).Value;
+        chain.Block(5); // a block in which the miner could have submitted
 
         var response = chain.Block(601);
 
@@ -60,6 +61,24 @@ public sealed class TaskMarketLifecycleTests
         Assert.Equal(UnitState.Open, TaskMarketModule.GetUnit(chain.State, 1, 3).State);
         MarketChain.AssertFails(chain.Run(MarketChain.Miner, Msg.Submit(1, new BatchResults(0, 10).Root)), TaskErrors.WrongBatchState);
         chain.RunOk(MarketChain.Miner2, Msg.Claim(1, 0, 10));
+    }
+
+    [Fact]
+    public void ClaimExpiry_FirstBlockAfterClaimIsPastExpiry_ClaimRunsOnAndBondIsKept()
+    {
+        var chain = new MarketChain();
+        chain.RunOk(MarketChain.Buyer, Msg.Post(units: 4, price: Price, claimDuration: 600, now: chain.Time.Seconds + 5));
+        chain.RunOk(MarketChain.Miner, Msg.Claim(1, 0, 4));
+        var minerBefore = chain.Balance(MarketChain.Miner, Denom.Spark).Value;
+
+        var gap = chain.Block(3_600); // the chain produced no block the miner could submit in
+
+        Assert.Null(MarketChain.Attr(gap.Events, "claim_expired", "bond_to_buyer"));
+        Assert.Equal("no_block_before_expiry", MarketChain.Attr(gap.Events, "claim_extended", "reason"));
+        Assert.Equal(chain.Time.Seconds + 600, TaskMarketModule.GetBatch(chain.State, 1)!.ClaimExpires);
+        chain.RunOk(MarketChain.Miner, Msg.Submit(1, new BatchResults(0, 4).Root));
+        Assert.Equal(UnitState.Submitted, TaskMarketModule.GetUnit(chain.State, 1, 0).State);
+        Assert.Equal(minerBefore, chain.Balance(MarketChain.Miner, Denom.Spark).Value);
     }
 
     [Fact]

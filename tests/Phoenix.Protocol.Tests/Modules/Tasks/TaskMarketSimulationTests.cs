@@ -2,6 +2,7 @@ using System.Globalization;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Phoenix.Protocol.Modules.Bank;
 using Phoenix.Protocol.Modules.Tasks;
 using Phoenix.Protocol.Primitives;
 using Phoenix.Protocol.Wire.Tx;
@@ -57,19 +58,27 @@ public sealed class TaskMarketSimulationTests
         private ulong _nextDispute = 1;
         private UInt128 _honestRedeemed;
 
+        private UInt128 _buyerStart;
+        private UInt128 _honestStart;
+        private ulong _firstLiveTask = 1;
+        private UInt128 _forfeits;
+
         public void Run(int blocks)
         {
-            var buyerStart = _chain.Balance(MarketChain.Buyer, Denom.Spark).Value;
-            var honestStart = _chain.Balance(Honest, Denom.Spark).Value;
+            var buyerStart = _buyerStart = _chain.Balance(MarketChain.Buyer, Denom.Spark).Value;
+            var honestStart = _honestStart = _chain.Balance(Honest, Denom.Spark).Value;
             for (var i = 0; i < blocks; i++)
             {
                 Step(allowNewWork: i < blocks * 3 / 4);
             }
 
             // Let everything end: respond to disputes and let deadlines, windows and votes pass.
-            for (var i = 0; i < 60 && AnythingLive(); i++)
+            // Short steps first (pending claims are submitted in time), then half-hour steps: shorter than the move
+            // timeout, so a side to move always gets a block before its deadline (a block-time gap as long as the
+            // timeout only restarts the turn, see ReExecutionGame_FirstBlockAfterChallengeIsPastMoveDeadline_*).
+            for (var i = 0; i < 120 && AnythingLive(); i++)
             {
-                Step(allowNewWork: false, seconds: i < 5 ? 120 : 3_600); // short steps first: pending claims are submitted in time
+                Step(allowNewWork: false, seconds: i < 5 ? 120 : 1_800);
             }
 
             Assert.False(AnythingLive(), $"seed {seed}: tasks still live after the drain");
@@ -102,12 +111,10 @@ public sealed class TaskMarketSimulationTests
             // No buyer paid for an overturned (or refunded) unit.
             Assert.Equal(buyerStart - paidByBuyer + forfeits, _chain.Balance(MarketChain.Buyer, Denom.Spark).Value);
 
-            // OPEN (issue #3): "the honest miner lost no bond" (honestStart + redeemed - bonds of its own expired
-            // claims == final SPARK) fails for seed 1 at the default 60 blocks: the honest miner ends exactly 1 SPARK
-            // (one unit bond) short although no claim of its expired and no "slashed" event names it (every dispute
-            // in that run is upheld and slashes the lying challenger). So a bond share leaks somewhere in settlement;
-            // reproduce by asserting the equation here with an event dump, then fix and restore the assertion.
-            _ = honestStart;
+            // No honest miner loses a bond: it submits the correct result in the first block it can, so none of
+            // its claims expires and its SPARK moved only by its own redemptions.
+            Assert.DoesNotContain(_chain.BlockEvents, e => e.Type == "claim_expired" && e.Attributes.Any(a => a.Key == "miner" && a.Value == Honest.Address.ToString()));
+            Assert.Equal(honestStart + _honestRedeemed, _chain.Balance(Honest, Denom.Spark).Value);
         }
 
         private UInt128 _cheaterRedeemed;
@@ -201,7 +208,7 @@ public sealed class TaskMarketSimulationTests
                 }
                 else if (d.Phase == 2)
                 {
-                    var truth = new BatchResults(minerView.FirstUnit, (uint)minerView.Outputs.Count).Traces[(int)(unit - minerView.FirstUnit)][(int)d.Hi];
+                    var truth = new BatchResults(minerView.FirstUnit, (uint)minerView.Outputs.Count).TraceLeaf(unit, d.Hi);
                     Add(MarketChain.Validators[2], Msg.Report(id, truth));
                     Add(MarketChain.Validators[3], Msg.Report(id, truth));
                 }
@@ -247,6 +254,70 @@ public sealed class TaskMarketSimulationTests
                 }
             }
 
+            CheckAfterBlock(response);
+
+        }
+
+        /// <summary>
+        /// The market invariants after every block (MarketChain.Block already checks supply = balances and each
+        /// module account against the records): no unit paid twice, the buyer charged exactly for units still
+        /// live or finalized (never for refunded or overturned ones), the honest miner's SPARK plus its bonds still
+        /// held equal to its start plus what it redeemed. Also forgets ended batches and disputes, so a run of
+        /// thousands of blocks costs O(live work) per block.
+        /// </summary>
+        private void CheckAfterBlock(Phoenix.Protocol.Abci.FinalizeBlockResponse response)
+        {
+            var state = _chain.State;
+            UInt128 minted = 0, charged = 0, honestBonds = 0;
+            while (TaskMarketModule.GetTask(state, _firstLiveTask) is { LiveUnits: 0 } done && done.Status != 0)
+            {
+                _firstLiveTask++;
+            }
+
+            for (ulong id = 1; TaskMarketModule.GetTask(state, id) is { } task; id++)
+            {
+                var price = ToU128(task.PricePerUnit);
+                minted += task.FinalizedUnits * price;
+                charged += (task.Units - task.RefundedUnits) * (price + ToU128(task.FeePerUnit));
+            }
+
+            foreach (var (id, entry) in _batches.ToList())
+            {
+                var batch = TaskMarketModule.GetBatch(state, id)!;
+                if (batch.Status == 4)
+                {
+                    _batches.Remove(id);
+                }
+                else if (entry.Miner == Honest)
+                {
+                    var task = TaskMarketModule.GetTask(state, batch.TaskId)!;
+                    honestBonds += (uint)(batch.Count - batch.DisputedUnits.Count) * ToU128(task.BondPerUnit);
+                }
+            }
+
+            foreach (var id in _disputes.Keys.ToList())
+            {
+                if (TaskMarketModule.GetDispute(state, id) is not { } d)
+                {
+                    _disputes.Remove(id);
+                }
+                else if (new Address(d.Miner.Span) == Honest.Address)
+                {
+                    honestBonds += ToU128(d.MinerBond);
+                }
+            }
+
+            foreach (var e in response.Events.Where(e => e.Type == "claim_expired"))
+            {
+                Assert.False(e.Attributes.Any(a => a.Key == "miner" && a.Value == Honest.Address.ToString()), $"seed {seed}: the honest miner's claim expired");
+                _forfeits += Amount.Parse(e.Attributes.First(a => a.Key == "bond_to_buyer").Value, CultureInfo.InvariantCulture).Value;
+            }
+
+            var forfeits = _forfeits;
+            var height = _chain.App.LastHeight;
+            Assert.True(minted == BankModule.GetSupply(state, Denom.BTask) + _honestRedeemed + _cheaterRedeemed, $"seed {seed} height {height}: a unit paid twice or bTASK leaked");
+            Assert.True(_buyerStart - charged + forfeits == _chain.Balance(MarketChain.Buyer, Denom.Spark).Value, $"seed {seed} height {height}: the buyer was charged for units it should not pay for");
+            Assert.True(_honestStart + _honestRedeemed == _chain.Balance(Honest, Denom.Spark).Value + honestBonds, $"seed {seed} height {height}: the honest miner lost bond");
         }
 
         private static TestKey Miner(Phoenix.Protocol.Wire.State.DisputeRecord d)
@@ -254,7 +325,7 @@ public sealed class TaskMarketSimulationTests
 
         private void TryClaim(long blockTime)
         {
-            for (ulong id = 1; TaskMarketModule.GetTask(_chain.State, id) is { } task; id++)
+            for (var id = _firstLiveTask; TaskMarketModule.GetTask(_chain.State, id) is { } task; id++)
             {
                 if (task.Status != 0 || task.OpenUnits == 0 || task.Deadline - blockTime < 900 || _rng.Next(2) == 0)
                 {
