@@ -3,7 +3,11 @@ using Phoenix.Protocol.Primitives;
 
 namespace Phoenix.Sdk.Agents;
 
-/// <summary>The commitment over a trace that the chain's re-execution game checks: an RFC 6962 tree whose leaf data are the per-node output hashes.</summary>
+/// <summary>
+/// The commitment over a trace that the chain's re-execution game checks (Phoenix.Compute's format): an RFC 6962
+/// tree whose leaves are <c>SHA-256(0x00 ‖ d_i)</c> over the per-node digests <c>d_i</c>. Bisection moves and
+/// committee reports carry that leaf hash; the agents compute it from the digests an <see cref="IUnitTraceSource"/> returns.
+/// </summary>
 public static class ExecutionTraces
 {
     /// <summary>The trace root.</summary>
@@ -29,5 +33,8 @@ public static class ExecutionTraces
         return BatchMerkle.Proof(LeafHashes(leaves), (int)index);
     }
 
-    private static Hash32[] LeafHashes(IReadOnlyList<Hash32> leaves) => [.. leaves.Select(l => BatchMerkle.LeafHash(l.ToArray()))];
+    /// <summary>The leaf hash <c>SHA-256(0x00 ‖ leaf)</c> the chain computes from a revealed node digest (<c>TaskMarketModule.VerifyTraceLeaf</c>); moves and committee reports carry the digest itself.</summary>
+    internal static Hash32 LeafHashOf(Hash32 leaf) => BatchMerkle.LeafHash(leaf.ToArray());
+
+    private static Hash32[] LeafHashes(IReadOnlyList<Hash32> leaves) => [.. leaves.Select(LeafHashOf)];
 }

@@ -4,7 +4,8 @@ using Phoenix.Protocol.Primitives;
 namespace Phoenix.Sdk.Agents;
 
 /// <summary>
-/// Produces a unit's execution trace: the 32-byte hash of every graph node's outputs, in topological order.
+/// Produces a unit's execution trace: the 32-byte digest of every graph node's outputs, in topological order
+/// (for ONNX, Phoenix.Compute's <c>ExecutionTrace.NodeDigests</c>).
 /// Agents use it to play the on-chain re-execution game (DESIGN §6): the miner and the challenger reveal
 /// leaves with audit paths, and committee members report the disputed node's output hash.
 /// </summary>

@@ -147,9 +147,17 @@ public sealed class ValidatorAgent : BackgroundService
         }
 
         var price = source();
-        await _client.ReportPriceAsync(_wallet, price, cancellationToken).ConfigureAwait(false);
         _lastReport = now;
-        Log.PriceReported(_logger, Address, price);
+        try
+        {
+            await _client.ReportPriceAsync(_wallet, price, cancellationToken).ConfigureAwait(false);
+            Log.PriceReported(_logger, Address, price);
+        }
+        catch (TransactionRejectedException e)
+        {
+            // For example not (or no longer) bonded: the market duties below still run.
+            Log.PriceReportRejected(_logger, Address, e);
+        }
     }
 
     private async Task ScanSubmissionsAsync(long latest, CancellationToken cancellationToken)
@@ -310,11 +318,13 @@ public sealed class ValidatorAgent : BackgroundService
 
     private async Task ChallengeAsync(TaskInfo task, BatchInfo batch, Evaluation evaluation, CancellationToken cancellationToken)
     {
-        var unit = evaluation.Wrong.FirstOrDefault(u => !batch.DisputedUnits.Contains(u) && !evaluation.Challenged.Contains(u));
-        if (evaluation.Manifest is null || !evaluation.Wrong.Contains(unit) || evaluation.Challenged.Contains(unit))
+        var candidates = evaluation.Wrong.Where(u => !batch.DisputedUnits.Contains(u) && !evaluation.Challenged.Contains(u)).ToList();
+        if (evaluation.Manifest is null || candidates.Count == 0)
         {
             return;
         }
+
+        var unit = candidates[0];
 
         evaluation.Challenged.Add(unit);
         Hash32? traceRoot = null;

@@ -386,7 +386,7 @@ public sealed partial class PhoenixClient
     /// <param name="mover">The miner or challenger whose turn it is.</param>
     /// <param name="disputeId">The dispute.</param>
     /// <param name="index">The index the game asks for (<see cref="DisputeInfo.NextIndex"/>).</param>
-    /// <param name="leaf">The trace leaf data at that index (the hash of that graph node's outputs).</param>
+    /// <param name="leaf">The node digest at that index (the leaf data; the chain hashes it into the leaf <c>SHA-256(0x00 ‖ digest)</c>, see <c>TaskMarketModule.VerifyTraceLeaf</c>).</param>
     /// <param name="proof">The leaf's RFC 6962 audit path in the mover's trace tree.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The committed result.</returns>
@@ -404,7 +404,7 @@ public sealed partial class PhoenixClient
     /// <summary>Reports, as a bonded non-party validator on a dispute's committee, the output hash of the disputed graph node.</summary>
     /// <param name="validator">The validator's operator.</param>
     /// <param name="disputeId">The dispute.</param>
-    /// <param name="outputHash">The hash of the node's outputs from re-execution.</param>
+    /// <param name="outputHash">The leaf hash (<c>SHA-256(0x00 ‖ node digest)</c>) of the disputed node from re-execution, compared with the miner's revealed leaf.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The committed result.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="validator"/> is <see langword="null"/>.</exception>

@@ -8,7 +8,7 @@ namespace Phoenix.Compute.Tests.Commitments;
 
 /// <summary>
 /// The chain's re-execution game must accept execution traces exactly as Phoenix.Compute commits to them:
-/// the trace root a miner submits, and each bisection move (leaf hash + audit path), go through
+/// the trace root a miner submits, and each bisection move (node digest + audit path), go through
 /// <see cref="TaskMarketModule.VerifyTraceLeaf"/>, the check the market's <c>MsgBisect</c> handler runs.
 /// </summary>
 public class TraceMarketAgreementTests
@@ -20,14 +20,14 @@ public class TraceMarketAgreementTests
     {
         var size = (ulong)trace.NodeDigests.Count;
         var proof = trace.Tree.InclusionProof(index);
-        Assert.True(TaskMarketModule.VerifyTraceLeaf(trace.Root, size, (ulong)index, trace.Tree.LeafHash(index), proof), $"leaf {index} of {size}");
+        Assert.True(TaskMarketModule.VerifyTraceLeaf(trace.Root, size, (ulong)index, trace.NodeDigests[index], proof), $"leaf {index} of {size}");
 
-        // The leaf is the RFC 6962 leaf hash of the node digest, the same bytes on both sides.
+        // The chain's leaf is the RFC 6962 leaf hash of the node digest, the same bytes as Compute's tree.
         Assert.Equal(BatchMerkle.LeafHash(trace.NodeDigests[index].ToArray()), trace.Tree.LeafHash(index));
 
-        // What the game must refuse: the bare digest instead of its leaf hash, or the leaf at another index.
-        Assert.False(TaskMarketModule.VerifyTraceLeaf(trace.Root, size, (ulong)index, trace.NodeDigests[index], proof));
-        Assert.False(TaskMarketModule.VerifyTraceLeaf(trace.Root, size, (ulong)((index + 1) % (int)size), trace.Tree.LeafHash(index), proof));
+        // What the game must refuse: the already leaf-hashed value instead of the digest, or the digest at another index.
+        Assert.False(TaskMarketModule.VerifyTraceLeaf(trace.Root, size, (ulong)index, trace.Tree.LeafHash(index), proof));
+        Assert.False(TaskMarketModule.VerifyTraceLeaf(trace.Root, size, (ulong)((index + 1) % (int)size), trace.NodeDigests[index], proof));
     }
 
     [Fact]

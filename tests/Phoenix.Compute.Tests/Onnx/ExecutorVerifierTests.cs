@@ -85,8 +85,10 @@ public class ExecutorVerifierTests
         Assert.Equal(VerificationVerdict.Inconclusive, verdict.Verdict);
     }
 
-    [Fact]
-    public async Task ExecuteBatchAsync_SeveralUnits_MatchOneByOneResults()
+    [Theory]
+    [InlineData(1)] // on the caller's thread, one after another
+    [InlineData(2)] // on the thread pool
+    public async Task ExecuteBatchAsync_SeveralUnits_MatchOneByOneResults(int maxParallelism)
     {
         var (store, unit) = await MiniLmUnitAsync(VerificationPolicy.Exact);
         var executor = new OnnxWorkloadExecutor(SharedModels.Runner);
@@ -98,7 +100,7 @@ public class ExecutorVerifierTests
             units.Add(unit with { UnitIndex = (uint)i, InputId = Hash32.Sha256(blob) });
         }
 
-        var batch = await executor.ExecuteBatchAsync(units, store, maxParallelism: 2);
+        var batch = await executor.ExecuteBatchAsync(units, store, maxParallelism);
 
         for (var i = 0; i < units.Count; i++)
         {

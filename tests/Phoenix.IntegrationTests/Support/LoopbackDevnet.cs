@@ -55,7 +55,7 @@ internal sealed class LoopbackDevnet : IAsyncDisposable
         Commit = TimeSpan.FromMilliseconds(100),
     };
 
-    public static async Task<LoopbackDevnet> StartAsync(int count, Func<int, PhoenixNodeOptions, PhoenixNodeOptions>? customize = null, bool start = true)
+    public static async Task<LoopbackDevnet> StartAsync(int count, Func<int, PhoenixNodeOptions, PhoenixNodeOptions>? customize = null, bool start = true, Action<int, Phoenix.Node.Hosting.Internal.NodeRuntime>? beforeStart = null)
     {
         var root = Directory.CreateTempSubdirectory("phx-devnet-").FullName;
         var homes = ValidatorNetwork.Initialize(
@@ -74,7 +74,8 @@ internal sealed class LoopbackDevnet : IAsyncDisposable
         {
             for (var i = 0; i < count; i++)
             {
-                await net.StartNodeAsync(i);
+                var index = i;
+                await net.StartNodeAsync(i, beforeStart is null ? null : r => beforeStart(index, r));
             }
         }
 
@@ -99,9 +100,9 @@ internal sealed class LoopbackDevnet : IAsyncDisposable
     }
 
     /// <summary>Starts (or restarts, on its old port) node <paramref name="i"/> and connects it with the others.</summary>
-    public async Task<PhoenixNode> StartNodeAsync(int i)
+    public async Task<PhoenixNode> StartNodeAsync(int i, Action<Phoenix.Node.Hosting.Internal.NodeRuntime>? beforeStart = null)
     {
-        var node = await PhoenixNode.StartAsync(OptionsFor(i));
+        var node = await PhoenixNode.StartAsync(OptionsFor(i), null, beforeStart, CancellationToken.None);
         Nodes[i] = node;
         Addresses[i] = node.ListenAddress;
         for (var j = 0; j < Nodes.Length; j++)

@@ -43,15 +43,12 @@ public sealed class AgentLifecycleTests
         Assert.Equal(MarketNet.Parameters.TaskFeeRate.MultiplyFloor(task.PricePerUnit.Value), task.FeePerUnit.Value);
 
         using var watching = new CancellationTokenSource();
-        var events = new List<UnitEvent>();
+        var events = new Collector<UnitEvent>();
         var watch = Task.Run(async () =>
         {
             await foreach (var e in handle.WatchAsync(watching.Token))
             {
-                lock (events)
-                {
-                    events.Add(e);
-                }
+                events.Add(e);
             }
         });
 
@@ -78,14 +75,15 @@ public sealed class AgentLifecycleTests
             Assert.Equal(Hash32.Sha256(o.Output.Span), o.OutputId);
         }
 
+        await events.WaitAsync(l => l.Where(e => e.Kind == UnitEventKind.Finalized).Sum(e => e.Count) >= 6, "finalization events for all six units");
         await watching.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watch);
-        lock (events)
         {
-            Assert.Equal(2, events.Count(e => e.Kind == UnitEventKind.Claimed));
-            Assert.Equal(2, events.Count(e => e.Kind == UnitEventKind.Submitted));
-            Assert.Equal(6u, (uint)events.Where(e => e.Kind == UnitEventKind.Finalized).Sum(e => e.Count));
-            Assert.All(events, e => Assert.Equal(handle.TaskId, e.TaskId));
+            var seen = events.Snapshot();
+            Assert.Equal(2, seen.Count(e => e.Kind == UnitEventKind.Claimed));
+            Assert.Equal(2, seen.Count(e => e.Kind == UnitEventKind.Submitted));
+            Assert.Equal(6u, (uint)seen.Where(e => e.Kind == UnitEventKind.Finalized).Sum(e => e.Count));
+            Assert.All(seen, e => Assert.Equal(handle.TaskId, e.TaskId));
         }
 
         Assert.Empty(net.Node.Chain.App.CheckInvariants());
@@ -105,46 +103,47 @@ public sealed class AgentLifecycleTests
 
         var handle = await net.Client.PostTaskAsync(MarketNet.Buyer, Request(units: 4, attestations: 1));
         using var watching = new CancellationTokenSource();
-        var events = new List<UnitEvent>();
+        var events = new Collector<UnitEvent>();
         var watch = Task.Run(async () =>
         {
             await foreach (var e in handle.WatchAsync(watching.Token))
             {
-                lock (events)
-                {
-                    events.Add(e);
-                }
+                events.Add(e);
             }
         });
-        var slashes = new List<ChainEventData>();
+        var slashEvents = new Collector<ChainEventData>();
         var slashWatch = Task.Run(async () =>
         {
             await foreach (var e in net.Client.SubscribeEventsAsync(new ChainEventFilter { EventTypePrefixes = ["slashed"] }, watching.Token))
             {
-                lock (slashes)
-                {
-                    slashes.Add(((ApplicationEvent)e).Event);
-                }
+                slashEvents.Add(((ApplicationEvent)e).Event);
             }
         });
 
         // The cheater moves first and claims all four units; the lazy validator attests without re-executing;
         // the first checker challenges unit 1 and plays the bisection, the other two sit on the committee.
         // Once the verdict is in, the caught cheater stops and the honest miner redoes the reopened unit.
-        bool Resolved()
-        {
-            lock (events)
-            {
-                return events.Any(e => e.Kind == UnitEventKind.DisputeResolved);
-            }
-        }
+        // Read from state (not the event stream) so that no pass can run between the verdict and the switch.
+        async Task<bool> Resolved() => await net.Client.GetLatestDisputeIdAsync() >= 1 && await net.Client.GetDisputeAsync(1) is null;
 
         await net.DriveAsync(
             [
-                () => Resolved() ? Task.CompletedTask : cheater.RunOnceAsync(),
+                async () =>
+                {
+                    if (!await Resolved())
+                    {
+                        await cheater.RunOnceAsync();
+                    }
+                },
                 () => lazy.RunOnceAsync(),
                 .. checkers.Select(v => (Func<Task>)(() => v.RunOnceAsync())),
-                () => Resolved() ? honest.RunOnceAsync() : Task.CompletedTask,
+                async () =>
+                {
+                    if (await Resolved())
+                    {
+                        await honest.RunOnceAsync();
+                    }
+                },
             ],
             async () => (await handle.GetInfoAsync()).IsComplete && (await net.Client.GetRedeemableAsync(honest.Address)).IsZero,
             "the task to complete with unit 1 redone by the honest miner",
@@ -166,7 +165,8 @@ public sealed class AgentLifecycleTests
         Assert.Equal(cheater.Address, cheatingBatch.Miner);
         var attestation = Assert.Single(cheatingBatch.Attestations);
         Assert.Equal(lazy.Address, attestation.Attester);
-        lock (slashes)
+        await slashEvents.WaitAsync(l => l.Count >= 2, "the two slashing events");
+        var slashes = slashEvents.Snapshot();
         {
             string Attr(ChainEventData e, string key) => e.Attributes.Single(a => a.Key == key).Value;
             Assert.Equal(2, slashes.Count);
@@ -181,16 +181,17 @@ public sealed class AgentLifecycleTests
         Assert.Equal(4, outputs.Count);
         Assert.All(outputs, o => Assert.Equal(TestWorkload.ExpectedOutput(Model, inputs[o.Unit].Span), o.Output.ToArray()));
 
+        await events.WaitAsync(l => l.Any(e => e.Kind == UnitEventKind.Reopened), "the reopening of the overturned unit");
         await watching.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watch);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => slashWatch);
-        lock (events)
         {
-            var challenged = Assert.Single(events, e => e.Kind == UnitEventKind.Challenged);
+            var seen = events.Snapshot();
+            var challenged = Assert.Single(seen, e => e.Kind == UnitEventKind.Challenged);
             Assert.Equal(1u, challenged.FirstUnit);
-            var resolved = Assert.Single(events, e => e.Kind == UnitEventKind.DisputeResolved);
+            var resolved = Assert.Single(seen, e => e.Kind == UnitEventKind.DisputeResolved);
             Assert.Equal("overturned", resolved.Detail);
-            Assert.Contains(events, e => e.Kind == UnitEventKind.Reopened && e.FirstUnit == 1);
+            Assert.Contains(seen, e => e.Kind == UnitEventKind.Reopened && e.FirstUnit == 1);
         }
 
         Assert.Empty(net.Node.Chain.App.CheckInvariants());

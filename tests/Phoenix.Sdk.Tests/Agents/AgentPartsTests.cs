@@ -91,7 +91,9 @@ public sealed class AgentPartsTests
         var root = ExecutionTraces.Root(leaves);
         for (var i = 0; i < leaves.Count; i++)
         {
-            Assert.True(BatchMerkle.VerifyInclusion((ulong)i, 7, BatchMerkle.LeafHash(leaves[i].ToArray()), ExecutionTraces.Proof(leaves, (ulong)i), root));
+            // A move reveals the node digest itself; the chain leaf-hashes it. An already-hashed value is refused.
+            Assert.True(TaskMarketModule.VerifyTraceLeaf(root, 7, (ulong)i, leaves[i], ExecutionTraces.Proof(leaves, (ulong)i)));
+            Assert.False(TaskMarketModule.VerifyTraceLeaf(root, 7, (ulong)i, BatchMerkle.LeafHash(leaves[i].ToArray()), ExecutionTraces.Proof(leaves, (ulong)i)));
         }
 
         Assert.Throws<ArgumentOutOfRangeException>(() => ExecutionTraces.Proof(leaves, 7));

@@ -83,13 +83,8 @@ public sealed class PackagingTests : IClassFixture<PackagingTests.PackedFeed>
         var project = XDocument.Load(csproj);
         project.Root!.Add(new XElement("ItemGroup", new XElement("PackageReference", new XAttribute("Include", "Phoenix.Sdk"), new XAttribute("Version", PackedFeed.Version))));
         project.Save(csproj);
-        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
-            using Phoenix.Sdk.Client;
-
-            using var client = new PhoenixClientBuilder().AddEndpoint(new Uri(args[0])).Build();
-            var status = await client.GetStatusAsync();
-            Console.WriteLine($"chain={status.ChainId} height={status.LatestHeight}");
-            """);
+        // The program is the README's SDK quick start: it must compile against the package alone.
+        File.Copy(Path.Combine(PackedFeed.FindRepoRoot(), "tests", "Phoenix.Sdk.Tests", "Packaging", "QuickStart.cs.txt"), Path.Combine(app, "Program.cs"), overwrite: true);
         await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -199,7 +194,7 @@ public sealed class PackagingTests : IClassFixture<PackagingTests.PackedFeed>
             return output;
         }
 
-        private static string FindRepoRoot()
+        public static string FindRepoRoot()
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             {

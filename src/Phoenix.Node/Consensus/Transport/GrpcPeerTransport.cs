@@ -67,7 +67,7 @@ public sealed class GrpcPeerTransportOptions
 public sealed class GrpcPeerTransport : IConsensusTransport
 {
     private readonly GrpcPeerTransportOptions _options;
-    private readonly ConcurrentDictionary<string, Channel<byte[]>> _outgoing = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Channel<PeerFrame>> _outgoing = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _dialers = [];
     private WebApplication? _server;
@@ -142,7 +142,7 @@ public sealed class GrpcPeerTransport : IConsensusTransport
     public void AddPeer(PeerAddress peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
-        var queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(_options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        var queue = Channel.CreateBounded<PeerFrame>(new BoundedChannelOptions(_options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         if (_outgoing.TryAdd(peer.PeerId, queue))
         {
             lock (_dialers)
@@ -152,12 +152,16 @@ public sealed class GrpcPeerTransport : IConsensusTransport
         }
     }
 
+    /// <summary>Called with each transaction batch a peer gossips (from transport threads).</summary>
+    public Action<string, IReadOnlyList<ByteString>>? TxsReceived { get; set; }
+
     /// <inheritdoc />
     public void Broadcast(byte[] envelope)
     {
+        var frame = new PeerFrame { Envelope = ByteString.CopyFrom(envelope) };
         foreach (var queue in _outgoing.Values)
         {
-            queue.Writer.TryWrite(envelope);
+            queue.Writer.TryWrite(frame);
         }
     }
 
@@ -166,7 +170,26 @@ public sealed class GrpcPeerTransport : IConsensusTransport
     {
         if (_outgoing.TryGetValue(peerId, out var queue))
         {
-            queue.Writer.TryWrite(envelope);
+            queue.Writer.TryWrite(new PeerFrame { Envelope = ByteString.CopyFrom(envelope) });
+        }
+    }
+
+    /// <summary>Queues a batch of transactions for every connected peer's mempool (mempool gossip).</summary>
+    /// <param name="txs">The transactions.</param>
+    public void BroadcastTxs(IEnumerable<ReadOnlyMemory<byte>> txs)
+    {
+        ArgumentNullException.ThrowIfNull(txs);
+        var batch = new TxBatch();
+        batch.Txs.AddRange(txs.Select(t => ByteString.CopyFrom(t.Span)));
+        if (batch.Txs.Count == 0)
+        {
+            return;
+        }
+
+        var frame = new PeerFrame { Txs = batch };
+        foreach (var queue in _outgoing.Values)
+        {
+            queue.Writer.TryWrite(frame);
         }
     }
 
@@ -196,7 +219,7 @@ public sealed class GrpcPeerTransport : IConsensusTransport
         _stop.Dispose();
     }
 
-    private async Task DialLoopAsync(PeerAddress peer, Channel<byte[]> queue, CancellationToken cancellationToken)
+    private async Task DialLoopAsync(PeerAddress peer, Channel<PeerFrame> queue, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -213,9 +236,9 @@ public sealed class GrpcPeerTransport : IConsensusTransport
                 await call.RequestStream.WriteAsync(new PeerFrame { Hello = new Hello { ChainId = _options.ChainId, NodeId = _options.NodeId } }, cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref _connected);
                 connected = true;
-                await foreach (var envelope in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                await foreach (var frame in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    await call.RequestStream.WriteAsync(new PeerFrame { Envelope = ByteString.CopyFrom(envelope) }, cancellationToken).ConfigureAwait(false);
+                    await call.RequestStream.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -282,6 +305,10 @@ public sealed class GrpcPeerTransport : IConsensusTransport
                     {
                         Interlocked.Increment(ref transport._received);
                         transport._onMessage?.Invoke(hello.NodeId, frame.Envelope.ToByteArray());
+                    }
+                    else if (frame.FrameCase == PeerFrame.FrameOneofCase.Txs)
+                    {
+                        transport.TxsReceived?.Invoke(hello.NodeId, frame.Txs.Txs);
                     }
                 }
             }

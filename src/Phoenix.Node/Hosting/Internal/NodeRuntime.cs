@@ -38,6 +38,8 @@ internal sealed class NodeRuntime : IAsyncDisposable
     private DateTimeOffset? _lastCommitAt;
     private long _committedTxs;
     private int _started;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _gossip = Task.CompletedTask;
 
     public NodeRuntime(
         IOptions<PhoenixNodeOptions> options,
@@ -147,7 +149,8 @@ internal sealed class NodeRuntime : IAsyncDisposable
     /// <summary>Replaces the signer built from the key file (tests: a byzantine signer); set before start.</summary>
     public Func<ReadOnlyMemory<byte>, string, IPrivValidator>? SignerFactory { get; set; }
 
-    public long Height => Consensus?.Height ?? 0;
+    /// <summary>The last height fully processed by the host (applied, indexed, published); status and API agree with it.</summary>
+    public long Height => Volatile.Read(ref _status)?.LatestHeight ?? 0;
 
     /// <summary>The height of the application state found in the state store when the node opened it.</summary>
     public long AppHeightAtOpen { get; private set; }
@@ -170,8 +173,10 @@ internal sealed class NodeRuntime : IAsyncDisposable
         try
         {
             Open();
+            Transport.TxsReceived = OnPeerTxs;
             await Consensus!.StartAsync(cancellationToken).ConfigureAwait(false);
             InitialStatus();
+            _gossip = Task.Run(() => GossipAsync(_stop.Token), CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -247,6 +252,52 @@ internal sealed class NodeRuntime : IAsyncDisposable
         Consensus = new ConsensusNode(engineOptions, Transport);
         Consensus.Engine.BlockCommitted += OnBlockCommitted;
         LightBlocks = new ConsensusLightBlockSource(Consensus.Engine, Blocks);
+    }
+
+    // Mempool gossip: transactions admitted from this node's clients go to every peer in batches; transactions from
+    // peers are admitted through CheckTx with their source recorded and not relayed (validators are fully meshed).
+    private async Task GossipAsync(CancellationToken cancellationToken)
+    {
+        const int maxBatchBytes = 1024 * 1024;
+        var reader = Mempool!.NewTransactions;
+        var batch = new List<ReadOnlyMemory<byte>>();
+        try
+        {
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var bytes = 0;
+                while (bytes < maxBatchBytes && reader.TryRead(out var tx))
+                {
+                    if (tx.SourcePeer is null)
+                    {
+                        batch.Add(tx.Tx);
+                        bytes += tx.Tx.Length;
+                    }
+                }
+
+                if (batch.Count > 0)
+                {
+                    Transport.BroadcastTxs(batch);
+                    batch.Clear();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void OnPeerTxs(string peer, IReadOnlyList<Google.Protobuf.ByteString> txs)
+    {
+        if (Mempool is not { } pool)
+        {
+            return;
+        }
+
+        foreach (var tx in txs)
+        {
+            pool.Add(tx.Memory, peer);
+        }
     }
 
     // After a restart with nothing to replay, report the resumed height until the next commit.
@@ -338,12 +389,13 @@ internal sealed class NodeRuntime : IAsyncDisposable
     /// <summary>The app hash after <paramref name="height"/> (from the next block's header, or the latest state).</summary>
     public byte[]? AppHashAfter(long height)
     {
-        if (height == Height)
+        var status = Status;
+        if (height == status.LatestHeight)
         {
-            return Status.LatestAppHash.ToArray();
+            return status.LatestAppHash.ToArray();
         }
 
-        return height < Height ? Blocks?.LoadBlock(height + 1)?.Block.Header.AppHash : null;
+        return height < status.LatestHeight ? Blocks?.LoadBlock(height + 1)?.Block.Header.AppHash : null;
     }
 
     public async ValueTask DisposeAsync()
@@ -354,6 +406,8 @@ internal sealed class NodeRuntime : IAsyncDisposable
         }
 
         var height = Height;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _gossip.ConfigureAwait(false);
         if (Consensus is not null)
         {
             await Consensus.DisposeAsync().ConfigureAwait(false);
@@ -369,6 +423,7 @@ internal sealed class NodeRuntime : IAsyncDisposable
         }
 
         _owned.Clear();
+        _stop.Dispose();
         Log.NodeStopped(_log, Moniker, height);
     }
 }

@@ -7,8 +7,8 @@ namespace Phoenix.Protocol.Modules.Tasks;
 /// RFC 6962 (Certificate Transparency) Merkle trees over SHA-256: leaf hash = SHA-256(0x00 ‖ data),
 /// inner hash = SHA-256(0x01 ‖ left ‖ right), split at the largest power of two below the size. Used for
 /// batch results (leaf = output content id ‖ trace root) and, by the re-execution game, for execution
-/// traces (leaf data = Phoenix.Compute's 32-byte <c>TraceNodeDigest</c> of one graph node's outputs; the game's
-/// moves carry the leaf hash, see <see cref="TaskMarketModule.VerifyTraceLeaf"/>). Byte-for-byte the same
+/// traces (leaf data = Phoenix.Compute's 32-byte <c>TraceNodeDigest</c> of one graph node's outputs, which the
+/// game's moves carry, see <see cref="TaskMarketModule.VerifyTraceLeaf"/>). Byte-for-byte the same
 /// hashing as <c>Phoenix.Compute.Commitments.MerkleTree</c>.
 /// </summary>
 public static class BatchMerkle

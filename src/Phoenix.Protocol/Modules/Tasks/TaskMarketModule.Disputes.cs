@@ -136,25 +136,25 @@ public sealed partial class TaskMarketModule
     }
 
     /// <summary>
-    /// The check a bisection move must pass: <paramref name="leafHash"/> is leaf <paramref name="index"/> of the
-    /// execution trace with root <paramref name="traceRoot"/> and <paramref name="traceLength"/> graph nodes.
+    /// The check a bisection move must pass: <paramref name="nodeDigest"/> is the data of leaf <paramref name="index"/>
+    /// of the execution trace with root <paramref name="traceRoot"/> and <paramref name="traceLength"/> graph nodes.
     /// </summary>
     /// <remarks>
     /// The trace format is Phoenix.Compute's (<c>Phoenix.Compute.Commitments</c>, DESIGN §6): node digest
-    /// <c>d_i = TraceNodeDigest(i, op_type, outputs)</c>, leaf hash <c>SHA-256(0x00 ‖ d_i)</c> (what
-    /// <c>MerkleTree.LeafHash(i)</c> returns), root = the RFC 6962 root over the leaf hashes in graph order, proof =
-    /// <c>MerkleTree.InclusionProof(i)</c> (leaf level first). A move carries the leaf hash itself, and a committee
-    /// member reports the leaf hash of its re-execution of the disputed node (the referee's <c>RecomputedLeaf</c>),
-    /// which is compared with the miner's revealed leaf hash.
+    /// <c>d_i = TraceNodeDigest(i, op_type, outputs)</c> (<c>ExecutionTrace.NodeDigests[i]</c>), leaf hash
+    /// <c>SHA-256(0x00 ‖ d_i)</c> (<c>MerkleTree.LeafHash(i)</c>), root = the RFC 6962 root over the leaf hashes in
+    /// graph order, proof = <c>MerkleTree.InclusionProof(i)</c> (leaf level first). A move carries the node digest
+    /// <c>d_i</c> (the hash of the node's outputs) and the chain hashes it into the leaf; a committee member reports
+    /// the node digest of its own re-execution of the disputed node, compared with the digest the miner revealed.
     /// </remarks>
     /// <param name="traceRoot">The mover's trace root.</param>
     /// <param name="traceLength">The number of graph nodes (leaves).</param>
     /// <param name="index">The leaf index.</param>
-    /// <param name="leafHash">The leaf hash <c>SHA-256(0x00 ‖ node digest)</c>.</param>
+    /// <param name="nodeDigest">The node digest <c>d_i</c> (leaf data, not yet leaf-hashed).</param>
     /// <param name="proof">The audit path, leaf level first.</param>
-    /// <returns>Whether the leaf is in the trace. Never throws on malformed input.</returns>
-    public static bool VerifyTraceLeaf(Hash32 traceRoot, ulong traceLength, ulong index, Hash32 leafHash, IReadOnlyList<Hash32> proof)
-        => proof is not null && BatchMerkle.VerifyInclusion(index, traceLength, leafHash, proof, traceRoot);
+    /// <returns>Whether the node digest is at <paramref name="index"/> in the trace. Never throws on malformed input.</returns>
+    public static bool VerifyTraceLeaf(Hash32 traceRoot, ulong traceLength, ulong index, Hash32 nodeDigest, IReadOnlyList<Hash32> proof)
+        => proof is not null && BatchMerkle.VerifyInclusion(index, traceLength, BatchMerkle.LeafHash(nodeDigest.ToArray()), proof, traceRoot);
 
     /// <summary>The trace index the re-execution game asks for next.</summary>
     /// <param name="dispute">The dispute.</param>

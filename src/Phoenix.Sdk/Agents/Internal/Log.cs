@@ -65,4 +65,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6337, EventName = "AttestRejected", Level = LogLevel.Warning, Message = "Validator {Address}: the chain refused the attestation of batch {BatchId}")]
     public static partial void AttestRejected(ILogger logger, Address address, ulong batchId, Exception exception);
+
+    [LoggerMessage(EventId = 6338, EventName = "PriceReportRejected", Level = LogLevel.Warning, Message = "Validator {Address}: the chain refused the price report")]
+    public static partial void PriceReportRejected(ILogger logger, Address address, Exception exception);
 }

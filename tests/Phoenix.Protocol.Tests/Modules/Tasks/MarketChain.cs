@@ -308,8 +308,8 @@ internal sealed class BatchResults
         return this;
     }
 
-    /// <summary>The trace leaf hash of node <paramref name="index"/> of a unit: SHA-256(0x00 ‖ node digest), what bisection moves and committee reports carry.</summary>
-    public Hash32 TraceLeaf(uint unit, ulong index) => BatchMerkle.LeafHash(Traces[(int)(unit - FirstUnit)][(int)index].ToArray());
+    /// <summary>The digest of node <paramref name="index"/>'s outputs in a unit's trace: what bisection moves and committee reports carry.</summary>
+    public Hash32 NodeDigest(uint unit, ulong index) => Traces[(int)(unit - FirstUnit)][(int)index];
 
     public Hash32 TraceRoot(uint unit) => BatchMerkle.Root([.. Traces[(int)(unit - FirstUnit)].Select(h => BatchMerkle.LeafHash(h.ToArray()))]);
 
@@ -324,7 +324,7 @@ internal sealed class BatchResults
     }
 
     public Message Bisect(ulong dispute, uint unit, ulong index)
-        => new BisectMessage(dispute, index, TraceLeaf(unit, index).ToArray(),
+        => new BisectMessage(dispute, index, NodeDigest(unit, index).ToArray(),
             [.. TraceProof(unit, index).Select(h => (ReadOnlyMemory<byte>)h.ToArray())]).ToWire();
 
     private void Rebuild()

@@ -170,11 +170,11 @@ public sealed class TaskMarketDisputeTests
         var d = TaskMarketModule.GetDispute(chain.State, 1)!;
         Assert.Equal(2u, d.Phase);
         Assert.Equal(5UL, d.Hi); // the first node whose output differs
-        Assert.Equal(honest.TraceLeaf(3, 5).ToArray(), d.ChallengerLeafHi.ToByteArray());
+        Assert.Equal(honest.NodeDigest(3, 5).ToArray(), d.ChallengerLeafHi.ToByteArray());
 
-        MarketChain.AssertFails(chain.Run(MarketChain.Validators[0], Msg.Report(1, honest.TraceLeaf(3, 5))), TaskErrors.WrongDisputePhase); // attester is a party
-        chain.RunOk(MarketChain.Validators[2], Msg.Report(1, honest.TraceLeaf(3, 5)));
-        chain.RunOk(MarketChain.Validators[3], Msg.Report(1, honest.TraceLeaf(3, 5)));
+        MarketChain.AssertFails(chain.Run(MarketChain.Validators[0], Msg.Report(1, honest.NodeDigest(3, 5))), TaskErrors.WrongDisputePhase); // attester is a party
+        chain.RunOk(MarketChain.Validators[2], Msg.Report(1, honest.NodeDigest(3, 5)));
+        chain.RunOk(MarketChain.Validators[3], Msg.Report(1, honest.NodeDigest(3, 5)));
         var end = chain.Block(ChainParameters.Default.DisputeMoveTimeoutSeconds);
 
         Assert.Equal("overturned", MarketChain.Attr(end.Events, "dispute_resolved", "verdict"));
@@ -196,8 +196,8 @@ public sealed class TaskMarketDisputeTests
         Assert.True(chain.TxCount - moves <= 2 * 4, "bisection over 8 nodes takes at most 4 rounds");
         Assert.Equal(2UL, TaskMarketModule.GetDispute(chain.State, 1)!.Hi);
 
-        chain.RunOk(MarketChain.Validators[2], Msg.Report(1, honest.TraceLeaf(3, 2)));
-        chain.RunOk(MarketChain.Validators[3], Msg.Report(1, honest.TraceLeaf(3, 2)));
+        chain.RunOk(MarketChain.Validators[2], Msg.Report(1, honest.NodeDigest(3, 2)));
+        chain.RunOk(MarketChain.Validators[3], Msg.Report(1, honest.NodeDigest(3, 2)));
         chain.Block(ChainParameters.Default.DisputeMoveTimeoutSeconds);
         chain.Block(ChainParameters.Default.ChallengeWindowSeconds); // the rest of the batch finalizes
 
@@ -247,8 +247,8 @@ public sealed class TaskMarketDisputeTests
         Assert.Null(MarketChain.Attr(gap.Events, "dispute_resolved", "verdict"));
 
         PlayBisection(chain, 1, 3, honest, lie);
-        chain.RunOk(MarketChain.Validators[2], Msg.Report(1, honest.TraceLeaf(3, 2)));
-        chain.RunOk(MarketChain.Validators[3], Msg.Report(1, honest.TraceLeaf(3, 2)));
+        chain.RunOk(MarketChain.Validators[2], Msg.Report(1, honest.NodeDigest(3, 2)));
+        chain.RunOk(MarketChain.Validators[3], Msg.Report(1, honest.NodeDigest(3, 2)));
         var end = chain.Block(ChainParameters.Default.DisputeMoveTimeoutSeconds);
         chain.Block(ChainParameters.Default.ChallengeWindowSeconds);
 

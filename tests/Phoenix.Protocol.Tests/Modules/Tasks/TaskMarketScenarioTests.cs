@@ -47,8 +47,8 @@ public sealed class TaskMarketScenarioTests
         Assert.Equal(5UL, dispute.Hi);
 
         // The committee re-executes node 5: the miner's bond share and the attesters' stake behind unit 2 are slashed.
-        chain.RunOk(MarketChain.Validators[2], Msg.Report(1, truth.TraceLeaf(2, 5)));
-        chain.RunOk(MarketChain.Validators[3], Msg.Report(1, truth.TraceLeaf(2, 5)));
+        chain.RunOk(MarketChain.Validators[2], Msg.Report(1, truth.NodeDigest(2, 5)));
+        chain.RunOk(MarketChain.Validators[3], Msg.Report(1, truth.NodeDigest(2, 5)));
         var resolved = chain.Block(ChainParameters.Default.DisputeMoveTimeoutSeconds);
         Assert.Equal("overturned", MarketChain.Attr(resolved.Events, "dispute_resolved", "verdict"));
         Assert.Equal(UnitState.Open, TaskMarketModule.GetUnit(chain.State, 1, 2).State);

@@ -12,10 +12,12 @@ namespace Phoenix.Protocol.Tests.Modules.Tasks;
 
 /// <summary>
 /// Random interleavings of buyers, honest and cheating miners, honest and lying validators and
-/// challengers over many blocks. <see cref="MarketChain.Block"/> checks the supply invariant and the
-/// module's account invariants after every block; the end of each run checks that every escrow ended
-/// paid or refunded, no unit paid twice, no buyer paid for an overturned unit and the honest miner
-/// lost no bond. CI runs 3 runs × 60 blocks; set PHOENIX_SIM_RUNS / PHOENIX_SIM_BLOCKS for longer runs.
+/// challengers over many blocks. After every block: <see cref="MarketChain.Block"/> checks per-denom supply =
+/// balances (escrows, bonds, stakes and pools are module accounts) and each market account against its records;
+/// the simulation checks no unit paid twice, the buyer charged only for live or finalized units, and the honest
+/// miner's SPARK plus its held bonds unchanged but for its redemptions. At the end of each run: every escrow ended
+/// paid or refunded and the honest miner lost no bond. CI runs 3 runs × 60 blocks (plus the drain); set
+/// PHOENIX_SIM_RUNS / PHOENIX_SIM_BLOCKS for runs of thousands of blocks.
 /// </summary>
 public sealed class TaskMarketSimulationTests
 {
@@ -208,7 +210,7 @@ public sealed class TaskMarketSimulationTests
                 }
                 else if (d.Phase == 2)
                 {
-                    var truth = new BatchResults(minerView.FirstUnit, (uint)minerView.Outputs.Count).TraceLeaf(unit, d.Hi);
+                    var truth = new BatchResults(minerView.FirstUnit, (uint)minerView.Outputs.Count).NodeDigest(unit, d.Hi);
                     Add(MarketChain.Validators[2], Msg.Report(id, truth));
                     Add(MarketChain.Validators[3], Msg.Report(id, truth));
                 }
