@@ -38,8 +38,9 @@ public sealed class DoubleSignTests
         var evidence = Enumerable.Range(1, (int)target)
             .SelectMany(h => net.Nodes[0]!.Runtime.Blocks!.LoadBlock(h)!.Block.Evidence)
             .ToList();
-        var ev = Assert.Single(evidence.DistinctBy(e => (e.Height, e.VoteA.Round)));
-        Assert.Equal(Validator.AddressOf(byzantineKey.ToArray()), ev.VoteA.ValidatorAddress);
+        var distinct = evidence.DistinctBy(e => (e.Height, e.VoteA.Round)).ToList();
+        Assert.InRange(distinct.Count, 1, EquivocatingSigner.MaxLeaks);
+        Assert.All(distinct, ev => Assert.Equal(Validator.AddressOf(byzantineKey.ToArray()), ev.VoteA.ValidatorAddress));
         foreach (var i in honest)
         {
             var (cheat, fair) = net.Nodes[i]!.ReadState(app => (
@@ -52,20 +53,27 @@ public sealed class DoubleSignTests
         }
     }
 
-    /// <summary>Signs honestly, and at one height also signs a nil prevote conflicting with its real one and leaks it.</summary>
+    /// <summary>
+    /// Signs honestly, and from <c>atHeight</c> on also signs a nil prevote conflicting with its real (non-nil) one and
+    /// leaks it, once per height for up to <see cref="MaxLeaks"/> heights (a loaded machine may make it prevote nil at
+    /// one height, or let the honest nodes move on before the leaked vote arrives).
+    /// </summary>
     private sealed class EquivocatingSigner(byte[] seed, long atHeight, Action<Vote> leak) : IPrivValidator
     {
+        public const int MaxLeaks = 3;
         private readonly FilePrivValidator _inner = FilePrivValidator.InMemory(seed);
-        private bool _done;
+        private int _leaks;
+        private long _lastLeakHeight;
 
         public byte[] PublicKey => _inner.PublicKey;
 
         public bool TrySignVote(string chainId, Vote vote, out Vote? signed)
         {
             var ok = _inner.TrySignVote(chainId, vote, out signed);
-            if (ok && !_done && vote.Height == atHeight && vote.Type == SignedMsgType.Prevote && !vote.BlockId.IsNil)
+            if (ok && _leaks < MaxLeaks && vote.Height >= atHeight && vote.Height != _lastLeakHeight && vote.Type == SignedMsgType.Prevote && !vote.BlockId.IsNil)
             {
-                _done = true;
+                _leaks++;
+                _lastLeakHeight = vote.Height;
                 var conflicting = vote with { BlockId = BlockId.Nil };
                 leak(conflicting with { Signature = Ed25519.Sign(seed, conflicting.SignBytes(chainId)) });
             }

@@ -32,6 +32,7 @@ public class GoldenVectorTests
             tx_raw = Convert.ToHexStringLower(tx),
             tx_hash = Hash32.Sha256(tx).ToString(),
         };
+        CommittedSnapshot.Require(typeof(GoldenVectorTests));
         Snapshot.Match(vectors);
 
         // The pinned bytes decode back to the same transaction (the vectors stay meaningful).
@@ -47,6 +48,7 @@ public class GoldenVectorTests
             .WithStandardAllocation(TestKeys.Alice.Address, TestKeys.Bob.Address, TestKeys.Carol.Address, TestKeys.Dave.Address)
             .AddValidator(TestKeys.Of("validator", 0x10).PublicKey, TestKeys.Alice.Address, "CH", 10)
             .Build();
+        CommittedSnapshot.Require(typeof(GoldenVectorTests));
         Snapshot.Match(JsonNode.Parse(genesis.ToJson())!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 

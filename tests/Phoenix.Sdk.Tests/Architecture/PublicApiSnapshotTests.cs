@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text;
 using Phoenix.Sdk.Client;
+using Phoenix.TestKit;
 using Snapshooter.Xunit;
 
 namespace Phoenix.Sdk.Tests.Architecture;
@@ -14,6 +15,7 @@ public sealed class PublicApiSnapshotTests
         var api = Describe(typeof(PhoenixClient).Assembly);
 
         Assert.Contains("class Phoenix.Sdk.Client.PhoenixClient", api, StringComparison.Ordinal);
+        CommittedSnapshot.Require(typeof(PublicApiSnapshotTests));
         Snapshot.Match(api);
     }
 

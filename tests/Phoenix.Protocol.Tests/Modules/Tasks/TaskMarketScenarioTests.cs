@@ -96,6 +96,7 @@ public sealed class TaskMarketScenarioTests
             bonded = MarketChain.Validators.Select(v => Format(TestStakingModule.Bonded(chain.State, v.Address))).ToList(),
             supply = Denom.All.Select(d => d + "=" + Format(BankModule.GetSupply(chain.State, d))).ToList(),
         };
+        CommittedSnapshot.Require(typeof(TaskMarketScenarioTests));
         Snapshot.Match(golden);
     }
 
