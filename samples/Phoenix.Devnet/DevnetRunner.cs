@@ -149,7 +149,8 @@ public static class DevnetRunner
         => buyer.IsDone
            && view.Disputes.All(d => d.Phase == 0)
            && miners.All(m => view.RedeemableCredit(m.Address) == 0)
-           && ledger.LastBuyBackBurnHeight > ledger.LastPayoutHeight;
+           && ledger.LastBuyBackBurnHeight > 0
+           && ledger.LastBuyBackEpochHeight > ledger.LastPayoutHeight;
 
     private static DevnetSummary Summarize(DevnetChain chain, ChainView? view, Ledger ledger, BuyerAgent buyer, IReadOnlyList<(string Name, string Role, Address Address)> participants,
         UInt128 genesisPhnx, DevnetOptions options, bool completed, Stopwatch wall)

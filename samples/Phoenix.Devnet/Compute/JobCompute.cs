@@ -63,8 +63,9 @@ public sealed class JobCompute : IDisposable
     }
 
     /// <summary>
-    /// Re-executes a unit with the trace and returns each graph node's leaf hash, <c>SHA-256(0x00 ‖ node digest)</c>,
-    /// in graph order: what bisection moves reveal and committee members report.
+    /// Re-executes a unit with the trace and returns each graph node's digest (<c>ExecutionTrace.NodeDigests</c>) in
+    /// graph order: what bisection moves reveal and committee members report; the chain hashes a digest into its leaf
+    /// <c>SHA-256(0x00 ‖ digest)</c> (<c>TaskMarketModule.VerifyTraceLeaf</c>).
     /// </summary>
     /// <param name="unit">The unit.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
@@ -76,19 +77,21 @@ public sealed class JobCompute : IDisposable
         var inputs = OnnxUnitFormat.Decode((await Blobs.ReadAsync(unit.InputId, cancellationToken).ConfigureAwait(false)).Span);
         var modelId = unit.Workload.ModelId;
         var run = await Runner.RunTracedAsync(modelId, ct => Blobs.ReadAsync(modelId, ct), inputs, keepNodeOutputs: false, cancellationToken).ConfigureAwait(false);
-        return [.. Enumerable.Range(0, run.Trace.Tree.LeafCount).Select(run.Trace.Tree.LeafHash)];
+        return [.. run.Trace.NodeDigests];
     }
 
-    /// <summary>The trace root over leaf hashes (RFC 6962, as the task market checks moves).</summary>
-    /// <param name="leaves">The leaf hashes.</param>
+    /// <summary>The trace root over the node digests' leaf hashes (RFC 6962, as the task market checks moves).</summary>
+    /// <param name="leaves">The node digests.</param>
     /// <returns>The root.</returns>
-    public static Hash32 TraceRoot(IReadOnlyList<Hash32> leaves) => BatchMerkle.Root(leaves);
+    public static Hash32 TraceRoot(IReadOnlyList<Hash32> leaves) => BatchMerkle.Root(LeafHashes(leaves));
 
     /// <summary>The audit path of one trace leaf.</summary>
-    /// <param name="leaves">The leaf hashes.</param>
+    /// <param name="leaves">The node digests.</param>
     /// <param name="index">The leaf index.</param>
     /// <returns>The proof entries, leaf level first.</returns>
-    public static IReadOnlyList<Hash32> TraceProof(IReadOnlyList<Hash32> leaves, int index) => BatchMerkle.Proof(leaves, index);
+    public static IReadOnlyList<Hash32> TraceProof(IReadOnlyList<Hash32> leaves, int index) => BatchMerkle.Proof(LeafHashes(leaves), index);
+
+    private static Hash32[] LeafHashes(IReadOnlyList<Hash32> digests) => [.. digests.Select(d => BatchMerkle.LeafHash(d.ToArray()))];
 
     /// <inheritdoc />
     public void Dispose() => Runner.Dispose();

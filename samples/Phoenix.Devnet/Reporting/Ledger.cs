@@ -51,6 +51,9 @@ public sealed class Ledger
     /// <summary>Height of the last buy-back that burned PHNX.</summary>
     public long LastBuyBackBurnHeight { get; private set; }
 
+    /// <summary>Height of the last buy-back auction settled (whether or not it burned anything).</summary>
+    public long LastBuyBackEpochHeight { get; private set; }
+
     /// <summary>Height of the last unit payout.</summary>
     public long LastPayoutHeight { get; private set; }
 
@@ -129,6 +132,7 @@ public sealed class Ledger
         else if (ChainView.Is(e, "buyback_settled"))
         {
             BuyBackEpochs++;
+            LastBuyBackEpochHeight = height;
             BuyBackSpent += V(e, "spark_spent");
             PhnxBurnedByBuyBack += V(e, "phnx_burned");
             if (V(e, "phnx_burned") > 0)
