@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
+using Phoenix.Protocol.Compute;
 using Phoenix.Protocol.Primitives;
 
 namespace Phoenix.Compute.Verification;
@@ -75,7 +73,6 @@ public static class SpotCheck
 /// </remarks>
 public sealed class SpotCheckSampler
 {
-    private static readonly byte[] Domain = Encoding.ASCII.GetBytes("phx-spot-v1");
     private readonly ulong _threshold;
     private readonly bool _all;
 
@@ -99,25 +96,7 @@ public sealed class SpotCheckSampler
     /// <param name="unitIndex">The unit.</param>
     /// <returns><see langword="true"/> when the validator must re-execute it.</returns>
     public bool IsSelected(Hash32 blockHash, ReadOnlySpan<byte> salt, uint unitIndex)
-    {
-        if (_all)
-        {
-            return true;
-        }
-
-        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        h.AppendData(Domain);
-        h.AppendData(blockHash.ToArray());
-        Span<byte> u32 = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(u32, (uint)salt.Length);
-        h.AppendData(u32);
-        h.AppendData(salt);
-        BinaryPrimitives.WriteUInt32LittleEndian(u32, unitIndex);
-        h.AppendData(u32);
-        Span<byte> digest = stackalloc byte[32];
-        h.GetHashAndReset(digest);
-        return BinaryPrimitives.ReadUInt64LittleEndian(digest) < _threshold;
-    }
+        => SpotCheckSelection.IsSelected(_threshold, _all, blockHash, salt, unitIndex);
 
     /// <summary>The selected units among <c>0 … unitCount − 1</c>.</summary>
     /// <param name="blockHash">The seed block's hash.</param>

@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
+using Phoenix.Protocol.Compute;
 using Phoenix.Protocol.Primitives;
 
 namespace Phoenix.Sdk.Agents;
@@ -20,7 +18,6 @@ namespace Phoenix.Sdk.Agents;
 /// </remarks>
 public sealed class UnitSampler
 {
-    private static readonly byte[] Domain = Encoding.ASCII.GetBytes("phx-spot-v1");
     private readonly ulong _threshold;
     private readonly bool _all;
 
@@ -48,25 +45,7 @@ public sealed class UnitSampler
     /// <param name="unitIndex">The unit.</param>
     /// <returns><see langword="true"/> when the validator must re-execute it.</returns>
     public bool IsSelected(Hash32 seed, ReadOnlySpan<byte> salt, uint unitIndex)
-    {
-        if (_all)
-        {
-            return true;
-        }
-
-        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        h.AppendData(Domain);
-        h.AppendData(seed.ToArray());
-        Span<byte> u32 = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(u32, (uint)salt.Length);
-        h.AppendData(u32);
-        h.AppendData(salt);
-        BinaryPrimitives.WriteUInt32LittleEndian(u32, unitIndex);
-        h.AppendData(u32);
-        Span<byte> digest = stackalloc byte[32];
-        h.GetHashAndReset(digest);
-        return BinaryPrimitives.ReadUInt64LittleEndian(digest) < _threshold;
-    }
+        => SpotCheckSelection.IsSelected(_threshold, _all, seed, salt, unitIndex);
 
     /// <summary>The selected units among <c>first … first + count − 1</c>.</summary>
     /// <param name="seed">The seed block's hash.</param>
