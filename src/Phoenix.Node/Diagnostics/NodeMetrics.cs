@@ -26,6 +26,7 @@ public sealed class NodeMetrics : IDisposable
     private readonly Counter<long> _committedTxs;
     private readonly Gauge<int> _peers;
     private readonly Counter<long> _mempoolRejected;
+    private readonly Histogram<double> _abciDuration;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>, or on an own meter when it is null.</summary>
     /// <param name="meterFactory">The host's meter factory (dependency injection), or <see langword="null"/>.</param>
@@ -49,6 +50,7 @@ public sealed class NodeMetrics : IDisposable
         _committedTxs = _meter.CreateCounter<long>("phoenix.node.committed_transactions", "{transaction}", "Transactions committed in blocks (rate = committed tx/s).");
         _peers = _meter.CreateGauge<int>("phoenix.node.peers", "{peer}", "Connected peers.");
         _mempoolRejected = _meter.CreateCounter<long>("phoenix.node.mempool.rejected", "{transaction}", "Transactions refused by the mempool, tagged by reason.");
+        _abciDuration = _meter.CreateHistogram<double>("phoenix.node.abci.duration", "s", "Time the application spent in one call, tagged by method (check_tx, recheck_tx, finalize_block, commit, prepare_proposal, process_proposal; mempool_update: removing a block's transactions from the mempool and re-checking the rest).");
     }
 
     /// <summary>The underlying meter.</summary>
@@ -90,6 +92,11 @@ public sealed class NodeMetrics : IDisposable
     /// <summary>Counts a transaction the mempool refused.</summary>
     /// <param name="reason">A short reason tag: <c>rejected</c>, <c>full</c>, <c>duplicate</c>, <c>too_large</c>.</param>
     public void MempoolRefused(string reason) => _mempoolRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>Records how long one application call took (excluding the wait for the application lock).</summary>
+    /// <param name="method">The method tag, such as <c>check_tx</c> or <c>finalize_block</c>.</param>
+    /// <param name="elapsed">The duration.</param>
+    public void AbciCall(string method, TimeSpan elapsed) => _abciDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("method", method));
 
     /// <summary>Records the number of connected peers.</summary>
     /// <param name="peers">The count.</param>

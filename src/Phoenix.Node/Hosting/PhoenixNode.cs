@@ -61,6 +61,9 @@ public sealed class PhoenixNode : IAsyncDisposable
     /// <summary>The mempool.</summary>
     public ITxMempool Mempool => _runtime.Mempool!;
 
+    /// <summary>The application's signature verifier and its cache of verdicts (counters for diagnostics and benchmarks).</summary>
+    public CachingSignatureVerifier SignatureVerifier => _runtime.Signatures!;
+
     /// <summary>The stream of committed blocks with their results and events.</summary>
     public IChainEvents Events => _app.Services.GetRequiredService<ChainEventHub>();
 

@@ -35,6 +35,14 @@ public sealed class MempoolOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool Recheck { get; set; } = true;
 
+    /// <summary>
+    /// Number of transaction signature verdicts the node remembers (keyed by transaction hash), so a transaction verified
+    /// on admission is not verified again when its block executes on this node (0 disables the cache).
+    /// </summary>
+    /// <value>The default value is 50000.</value>
+    [Range(0, 10_000_000)]
+    public int SignatureCacheSize { get; set; } = 50_000;
+
     /// <summary>Capacity of the queue of newly admitted transactions handed to gossip; when the transport falls behind, the oldest are dropped (peers still get them in blocks).</summary>
     /// <value>The default value is 10000.</value>
     [Range(1, 10_000_000)]

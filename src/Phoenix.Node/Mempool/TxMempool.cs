@@ -34,6 +34,7 @@ public sealed class TxMempool : ITxMempool
     private readonly SortedSet<MempoolTx> _byPriority = new(EvictionOrder.Instance);
     private readonly BoundedHashCache _seen;
     private readonly Channel<MempoolTx> _gossip;
+    private readonly Action<ReadOnlyMemory<byte>>? _precheck;
     private long _totalBytes;
     private long _arrival;
     private long _height;
@@ -43,8 +44,14 @@ public sealed class TxMempool : ITxMempool
     /// <param name="options">Limits; validated here.</param>
     /// <param name="metrics">Metrics to report the size to, or <see langword="null"/>.</param>
     /// <param name="logger">A logger, or <see langword="null"/>.</param>
+    /// <param name="precheck">
+    /// Stateless work done on a new transaction before the mempool takes its lock, on the caller's thread, so that it
+    /// runs in parallel with other admissions and with block execution; or <see langword="null"/>. The node verifies the
+    /// signature there into the <see cref="CachingSignatureVerifier"/> its application's <c>CheckTx</c> consults. It must
+    /// not throw and decides nothing: <c>CheckTx</c> still admits or refuses.
+    /// </param>
     /// <exception cref="ArgumentException"><paramref name="options"/> break their documented limits.</exception>
-    public TxMempool(IAbciApplication app, MempoolOptions options, NodeMetrics? metrics = null, ILogger<TxMempool>? logger = null)
+    public TxMempool(IAbciApplication app, MempoolOptions options, NodeMetrics? metrics = null, ILogger<TxMempool>? logger = null, Action<ReadOnlyMemory<byte>>? precheck = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(options);
@@ -58,6 +65,7 @@ public sealed class TxMempool : ITxMempool
         _options = options;
         _metrics = metrics;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _precheck = precheck;
         _seen = new BoundedHashCache(options.CacheSize);
         _gossip = Channel.CreateBounded<MempoolTx>(
             new BoundedChannelOptions(options.GossipQueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = false, SingleWriter = true },
@@ -131,12 +139,24 @@ public sealed class TxMempool : ITxMempool
             return new MempoolAdmission(MempoolAdmissionStatus.TooLarge, hash, 0, MempoolAdmission.MempoolCodespace, $"transaction is {tx.Length} bytes; the limit is {_options.MaxTxBytes}");
         }
 
+        if (_precheck is not null)
+        {
+            lock (_lock)
+            {
+                if (IsKnownLocked(hash))
+                {
+                    return Duplicate(hash);
+                }
+            }
+
+            _precheck(tx);
+        }
+
         lock (_lock)
         {
-            if (_byHash.ContainsKey(hash) || _seen.Contains(hash))
+            if (IsKnownLocked(hash))
             {
-                _metrics?.MempoolRefused("duplicate");
-                return new MempoolAdmission(MempoolAdmissionStatus.AlreadyKnown, hash, Log: "transaction already seen");
+                return Duplicate(hash);
             }
 
             _seen.Add(hash);
@@ -182,6 +202,14 @@ public sealed class TxMempool : ITxMempool
             ReportSize();
             return new MempoolAdmission(MempoolAdmissionStatus.Accepted, hash);
         }
+    }
+
+    private bool IsKnownLocked(Hash32 hash) => _byHash.ContainsKey(hash) || _seen.Contains(hash);
+
+    private MempoolAdmission Duplicate(Hash32 hash)
+    {
+        _metrics?.MempoolRefused("duplicate");
+        return new MempoolAdmission(MempoolAdmissionStatus.AlreadyKnown, hash, Log: "transaction already seen");
     }
 
     /// <inheritdoc />
@@ -241,6 +269,7 @@ public sealed class TxMempool : ITxMempool
         ArgumentNullException.ThrowIfNull(committedTxs);
         lock (_lock)
         {
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
             _height = height;
             var committed = 0;
             foreach (var tx in committedTxs)
@@ -257,6 +286,7 @@ public sealed class TxMempool : ITxMempool
             var removed = _options.Recheck ? RecheckLocked() : 0;
             Log.Rechecked(_logger, height, committed, removed, _byHash.Count);
             ReportSize();
+            _metrics?.AbciCall("mempool_update", System.Diagnostics.Stopwatch.GetElapsedTime(start));
         }
     }
 

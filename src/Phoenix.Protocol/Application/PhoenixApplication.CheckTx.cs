@@ -15,6 +15,10 @@ public sealed partial class PhoenixApplication
     /// against the check state, which then
     /// keeps the fee and sequence so a sender's next transaction checks against them. Messages are
     /// not executed here. The local minimum fee applies only here.
+    /// <para>The signature goes through the application's <see cref="ISignatureBatchVerifier"/> (a host may cache
+    /// verified signatures there). A <see cref="CheckTxKind.Recheck"/> skips the signature: re-checks are only for
+    /// transactions this node admitted with a <see cref="CheckTxKind.New"/> check, and the signature is a function of
+    /// the bytes alone, so only the stateful checks can change (as CometBFT allows and the Cosmos SDK does).</para>
     /// </remarks>
     public CheckTxResponse CheckTx(CheckTxRequest request)
     {
@@ -33,7 +37,8 @@ public sealed partial class PhoenixApplication
 
         var scratch = new StateCache(_checkState);
         var context = new ModuleContext(_chainId, _committed.Height + 1, _lastBlockTime, _parameters, scratch);
-        var result = Ante(context, tx, tx.VerifySignature(), _committed.Height + 1);
+        var signatureOk = request.Kind == CheckTxKind.Recheck || VerifySignature(tx);
+        var result = Ante(context, tx, signatureOk, _committed.Height + 1);
         if (!result.IsOk)
         {
             return CheckFailure(result, tx);
@@ -47,6 +52,13 @@ public sealed partial class PhoenixApplication
             Sequence = tx.Sequence,
             Priority = priority,
         };
+    }
+
+    private bool VerifySignature(Transactions.SignedTransaction tx)
+    {
+        Span<bool> ok = stackalloc bool[1];
+        _verifier.VerifyAll([tx], ok);
+        return ok[0];
     }
 
     private static CheckTxResponse CheckFailure(TxResult result, Transactions.SignedTransaction? tx = null)

@@ -137,6 +137,9 @@ internal sealed class NodeRuntime : IAsyncDisposable
 
     public TxMempool? Mempool { get; private set; }
 
+    /// <summary>The application's signature verifier with its cache of verdicts.</summary>
+    public CachingSignatureVerifier? Signatures { get; private set; }
+
     public ConsensusBlockStore? Blocks { get; private set; }
 
     /// <summary>Light blocks for the light-client API (set with the engine, before it starts, so replay fills it).</summary>
@@ -207,10 +210,22 @@ internal sealed class NodeRuntime : IAsyncDisposable
         TxIndex = new KeyValueTxIndex(txKv);
         _owned.Add(TxIndex);
 
-        Application = new PhoenixApplicationBuilder().UseStore(stateKv).AddStandardModules().Build();
+        // Signatures: verified once per node, on admission outside the application lock (the mempool's precheck), and
+        // remembered for CheckTx and FinalizeBlock; a block's unknown signatures are verified on all cores.
+        var signatures = new CachingSignatureVerifier(_options.Mempool.SignatureCacheSize);
+        var application = new PhoenixApplicationBuilder().UseStore(stateKv).AddStandardModules().UseSignatureVerifier(signatures).Build();
+        Application = application;
+        Signatures = signatures;
         AppHeightAtOpen = Application.LastHeight;
-        App = new SerializedApplication(Application);
-        Mempool = new TxMempool(App, _options.Mempool, _metrics, _loggers.CreateLogger<TxMempool>());
+        App = new SerializedApplication(Application, _metrics);
+        Action<ReadOnlyMemory<byte>>? precheck = signatures.Capacity < 2 ? null : tx =>
+        {
+            if (application.Decoder.Decode(tx.Span).Transaction is { } decoded)
+            {
+                signatures.Verify(decoded);
+            }
+        };
+        Mempool = new TxMempool(App, _options.Mempool, _metrics, _loggers.CreateLogger<TxMempool>(), precheck);
 
         IPrivValidator? signer = null;
         if (_key is not null)

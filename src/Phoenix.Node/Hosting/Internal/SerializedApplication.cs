@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Phoenix.Node.Diagnostics;
 using Phoenix.Protocol.Abci;
 
 namespace Phoenix.Node.Hosting.Internal;
@@ -6,7 +8,8 @@ namespace Phoenix.Node.Hosting.Internal;
 /// Serializes every call into a non-thread-safe application behind one lock: the consensus loop (FinalizeBlock,
 /// Commit, proposals), the mempool (CheckTx from API threads and re-checks) and state queries share it.
 /// </summary>
-internal sealed class SerializedApplication(IAbciApplication inner) : IAbciApplication
+/// <remarks>The block-path calls and <c>CheckTx</c> report their duration to <see cref="NodeMetrics.AbciCall"/> when metrics are given.</remarks>
+internal sealed class SerializedApplication(IAbciApplication inner, NodeMetrics? metrics = null) : IAbciApplication
 {
     private readonly Lock _lock = new();
 
@@ -32,7 +35,10 @@ internal sealed class SerializedApplication(IAbciApplication inner) : IAbciAppli
     {
         lock (_lock)
         {
-            return Inner.CheckTx(request);
+            var start = Stopwatch.GetTimestamp();
+            var response = Inner.CheckTx(request);
+            metrics?.AbciCall(request.Kind == CheckTxKind.Recheck ? "recheck_tx" : "check_tx", Stopwatch.GetElapsedTime(start));
+            return response;
         }
     }
 
@@ -40,7 +46,10 @@ internal sealed class SerializedApplication(IAbciApplication inner) : IAbciAppli
     {
         lock (_lock)
         {
-            return Inner.PrepareProposal(request);
+            var start = Stopwatch.GetTimestamp();
+            var response = Inner.PrepareProposal(request);
+            metrics?.AbciCall("prepare_proposal", Stopwatch.GetElapsedTime(start));
+            return response;
         }
     }
 
@@ -48,7 +57,10 @@ internal sealed class SerializedApplication(IAbciApplication inner) : IAbciAppli
     {
         lock (_lock)
         {
-            return Inner.ProcessProposal(request);
+            var start = Stopwatch.GetTimestamp();
+            var response = Inner.ProcessProposal(request);
+            metrics?.AbciCall("process_proposal", Stopwatch.GetElapsedTime(start));
+            return response;
         }
     }
 
@@ -72,7 +84,10 @@ internal sealed class SerializedApplication(IAbciApplication inner) : IAbciAppli
     {
         lock (_lock)
         {
-            return Inner.FinalizeBlock(request);
+            var start = Stopwatch.GetTimestamp();
+            var response = Inner.FinalizeBlock(request);
+            metrics?.AbciCall("finalize_block", Stopwatch.GetElapsedTime(start));
+            return response;
         }
     }
 
@@ -80,7 +95,10 @@ internal sealed class SerializedApplication(IAbciApplication inner) : IAbciAppli
     {
         lock (_lock)
         {
-            return Inner.Commit();
+            var start = Stopwatch.GetTimestamp();
+            var response = Inner.Commit();
+            metrics?.AbciCall("commit", Stopwatch.GetElapsedTime(start));
+            return response;
         }
     }
 
