@@ -99,4 +99,7 @@ public static class PhoenixEventId
 
     /// <summary>The application was behind the block store and stored blocks were replayed into it.</summary>
     public const int HostReplayed = 5004;
+
+    /// <summary>A batch of gossiped transactions was dropped because admission fell behind (warning).</summary>
+    public const int HostPeerTxsDropped = 5005;
 }

@@ -130,7 +130,9 @@ public sealed class TxMempool : ITxMempool
     }
 
     /// <inheritdoc />
-    public MempoolAdmission Add(ReadOnlyMemory<byte> tx, string? sourcePeer = null)
+    public MempoolAdmission Add(ReadOnlyMemory<byte> tx, string? sourcePeer = null) => AddChecked(tx, sourcePeer, prechecked: false);
+
+    private MempoolAdmission AddChecked(ReadOnlyMemory<byte> tx, string? sourcePeer, bool prechecked)
     {
         var hash = Hash32.Sha256(tx.Span);
         if (tx.Length > _options.MaxTxBytes)
@@ -139,7 +141,7 @@ public sealed class TxMempool : ITxMempool
             return new MempoolAdmission(MempoolAdmissionStatus.TooLarge, hash, 0, MempoolAdmission.MempoolCodespace, $"transaction is {tx.Length} bytes; the limit is {_options.MaxTxBytes}");
         }
 
-        if (_precheck is not null)
+        if (_precheck is not null && !prechecked)
         {
             lock (_lock)
             {
@@ -202,6 +204,42 @@ public sealed class TxMempool : ITxMempool
             ReportSize();
             return new MempoolAdmission(MempoolAdmissionStatus.Accepted, hash);
         }
+    }
+
+    /// <summary>
+    /// Offers several transactions (a gossiped batch) in order, as <see cref="Add"/> does one by one, with the
+    /// precheck of the new ones run over several threads first.
+    /// </summary>
+    /// <param name="txs">The raw transactions, in the order to admit them.</param>
+    /// <param name="sourcePeer">The peer they came from, or <see langword="null"/> when submitted locally.</param>
+    /// <returns>One admission per transaction, in order.</returns>
+    public IReadOnlyList<MempoolAdmission> AddBatch(IReadOnlyList<ReadOnlyMemory<byte>> txs, string? sourcePeer = null)
+    {
+        ArgumentNullException.ThrowIfNull(txs);
+        if (_precheck is { } precheck && txs.Count > 1)
+        {
+            var fresh = new List<ReadOnlyMemory<byte>>(txs.Count);
+            lock (_lock)
+            {
+                foreach (var tx in txs)
+                {
+                    if (tx.Length <= _options.MaxTxBytes && !IsKnownLocked(Hash32.Sha256(tx.Span)))
+                    {
+                        fresh.Add(tx);
+                    }
+                }
+            }
+
+            Parallel.For(0, fresh.Count, i => precheck(fresh[i]));
+        }
+
+        var results = new MempoolAdmission[txs.Count];
+        for (var i = 0; i < txs.Count; i++)
+        {
+            results[i] = AddChecked(txs[i], sourcePeer, prechecked: _precheck is not null && txs.Count > 1);
+        }
+
+        return results;
     }
 
     private bool IsKnownLocked(Hash32 hash) => _byHash.ContainsKey(hash) || _seen.Contains(hash);

@@ -24,4 +24,8 @@ internal static partial class Log
     [LoggerMessage(EventId = PhoenixEventId.HostReplayed, EventName = "HostReplayed", Level = LogLevel.Information,
         Message = "Replayed blocks {From}..{To} from the block store into the application")]
     public static partial void Replayed(ILogger logger, long from, long to);
+
+    [LoggerMessage(EventId = PhoenixEventId.HostPeerTxsDropped, EventName = "HostPeerTxsDropped", Level = LogLevel.Warning,
+        Message = "Dropped {Count} transactions gossiped by {Peer}: admission is behind")]
+    public static partial void PeerTxsDropped(ILogger logger, string peer, int count);
 }

@@ -40,6 +40,10 @@ internal sealed class NodeRuntime : IAsyncDisposable
     private int _started;
     private readonly CancellationTokenSource _stop = new();
     private Task _gossip = Task.CompletedTask;
+    private Task _peerTxWorker = Task.CompletedTask;
+    private readonly System.Threading.Channels.Channel<(string Peer, IReadOnlyList<Google.Protobuf.ByteString> Txs)> _peerTxs =
+        System.Threading.Channels.Channel.CreateBounded<(string, IReadOnlyList<Google.Protobuf.ByteString>)>(
+            new System.Threading.Channels.BoundedChannelOptions(256) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     public NodeRuntime(
         IOptions<PhoenixNodeOptions> options,
@@ -180,6 +184,7 @@ internal sealed class NodeRuntime : IAsyncDisposable
             await Consensus!.StartAsync(cancellationToken).ConfigureAwait(false);
             InitialStatus();
             _gossip = Task.Run(() => GossipAsync(_stop.Token), CancellationToken.None);
+            _peerTxWorker = Task.Run(() => AdmitPeerTxsAsync(_stop.Token), CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -302,16 +307,29 @@ internal sealed class NodeRuntime : IAsyncDisposable
         }
     }
 
+    // Transactions from peers are admitted on a worker of their own: the peer stream that delivered them also carries
+    // that peer's proposals and votes, which must not wait behind thousands of CheckTx calls. When the worker falls
+    // behind, the newest batches are dropped (their transactions still arrive in blocks, and dropping the newest keeps
+    // each sender's earlier sequences).
     private void OnPeerTxs(string peer, IReadOnlyList<Google.Protobuf.ByteString> txs)
     {
-        if (Mempool is not { } pool)
+        if (!_peerTxs.Writer.TryWrite((peer, txs)))
         {
-            return;
+            Log.PeerTxsDropped(_log, peer, txs.Count);
         }
+    }
 
-        foreach (var tx in txs)
+    private async Task AdmitPeerTxsAsync(CancellationToken cancellationToken)
+    {
+        try
         {
-            pool.Add(tx.Memory, peer);
+            await foreach (var (peer, txs) in _peerTxs.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                Mempool?.AddBatch([.. txs.Select(t => t.Memory)], peer);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 
@@ -423,6 +441,7 @@ internal sealed class NodeRuntime : IAsyncDisposable
         var height = Height;
         await _stop.CancelAsync().ConfigureAwait(false);
         await _gossip.ConfigureAwait(false);
+        await _peerTxWorker.ConfigureAwait(false);
         if (Consensus is not null)
         {
             await Consensus.DisposeAsync().ConfigureAwait(false);

@@ -8,10 +8,38 @@ namespace Phoenix.Node.Hosting.Internal;
 /// Serializes every call into a non-thread-safe application behind one lock: the consensus loop (FinalizeBlock,
 /// Commit, proposals), the mempool (CheckTx from API threads and re-checks) and state queries share it.
 /// </summary>
-/// <remarks>The block-path calls and <c>CheckTx</c> report their duration to <see cref="NodeMetrics.AbciCall"/> when metrics are given.</remarks>
+/// <remarks>
+/// <para>The block-path calls and <c>CheckTx</c> report their duration to <see cref="NodeMetrics.AbciCall"/> when metrics are given.</para>
+/// <para>Consensus comes first: while a block-path call (proposals, FinalizeBlock, Commit) waits for the lock, new
+/// <c>CheckTx</c> calls hold back, so a flood of submissions cannot starve block production (the lock itself is not fair).</para>
+/// </remarks>
 internal sealed class SerializedApplication(IAbciApplication inner, NodeMetrics? metrics = null) : IAbciApplication
 {
     private readonly Lock _lock = new();
+    private int _consensusWaiting;
+
+    private void EnterForConsensus()
+    {
+        Interlocked.Increment(ref _consensusWaiting);
+        _lock.Enter();
+        Interlocked.Decrement(ref _consensusWaiting);
+    }
+
+    private T Consensus<T>(string tag, Func<T> call)
+    {
+        EnterForConsensus();
+        try
+        {
+            var start = Stopwatch.GetTimestamp();
+            var response = call();
+            metrics?.AbciCall(tag, Stopwatch.GetElapsedTime(start));
+            return response;
+        }
+        finally
+        {
+            _lock.Exit();
+        }
+    }
 
     public IAbciApplication Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
 
@@ -33,6 +61,13 @@ internal sealed class SerializedApplication(IAbciApplication inner, NodeMetrics?
 
     public CheckTxResponse CheckTx(CheckTxRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        var spin = default(SpinWait);
+        while (request.Kind == CheckTxKind.New && Volatile.Read(ref _consensusWaiting) > 0)
+        {
+            spin.SpinOnce();
+        }
+
         lock (_lock)
         {
             var start = Stopwatch.GetTimestamp();
@@ -44,24 +79,12 @@ internal sealed class SerializedApplication(IAbciApplication inner, NodeMetrics?
 
     public PrepareProposalResponse PrepareProposal(PrepareProposalRequest request)
     {
-        lock (_lock)
-        {
-            var start = Stopwatch.GetTimestamp();
-            var response = Inner.PrepareProposal(request);
-            metrics?.AbciCall("prepare_proposal", Stopwatch.GetElapsedTime(start));
-            return response;
-        }
+        return Consensus("prepare_proposal", () => Inner.PrepareProposal(request));
     }
 
     public ProcessProposalResponse ProcessProposal(ProcessProposalRequest request)
     {
-        lock (_lock)
-        {
-            var start = Stopwatch.GetTimestamp();
-            var response = Inner.ProcessProposal(request);
-            metrics?.AbciCall("process_proposal", Stopwatch.GetElapsedTime(start));
-            return response;
-        }
+        return Consensus("process_proposal", () => Inner.ProcessProposal(request));
     }
 
     public ExtendVoteResponse ExtendVote(ExtendVoteRequest request)
@@ -82,24 +105,12 @@ internal sealed class SerializedApplication(IAbciApplication inner, NodeMetrics?
 
     public FinalizeBlockResponse FinalizeBlock(FinalizeBlockRequest request)
     {
-        lock (_lock)
-        {
-            var start = Stopwatch.GetTimestamp();
-            var response = Inner.FinalizeBlock(request);
-            metrics?.AbciCall("finalize_block", Stopwatch.GetElapsedTime(start));
-            return response;
-        }
+        return Consensus("finalize_block", () => Inner.FinalizeBlock(request));
     }
 
     public CommitResponse Commit()
     {
-        lock (_lock)
-        {
-            var start = Stopwatch.GetTimestamp();
-            var response = Inner.Commit();
-            metrics?.AbciCall("commit", Stopwatch.GetElapsedTime(start));
-            return response;
-        }
+        return Consensus("commit", Inner.Commit);
     }
 
     public QueryResponse Query(QueryRequest request)
