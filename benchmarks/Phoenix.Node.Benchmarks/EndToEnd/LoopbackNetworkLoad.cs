@@ -156,7 +156,7 @@ internal static class LoopbackNetworkLoad
                 cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
                 Volatile.Write(ref measuring, true);
             });
-            var submitters = Enumerable.Range(0, 4).Select(v => Task.Run(async () =>
+            var submitters = Enumerable.Range(0, 4).Select(v => Task.Factory.StartNew(() =>
             {
                 var mine = Enumerable.Range(0, senders).Where(s => s % 4 == v).ToArray();
                 var next = new int[senders];
@@ -186,9 +186,9 @@ internal static class LoopbackNetworkLoad
                         }
                     }
 
-                    await Task.Delay(10);
+                    Thread.Sleep(10);
                 }
-            })).ToArray();
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
             await Task.WhenAll(submitters);
             await measureTask;
             loadEnd = Stopwatch.GetTimestamp();

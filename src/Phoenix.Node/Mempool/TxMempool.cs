@@ -208,7 +208,7 @@ public sealed class TxMempool : ITxMempool
 
     /// <summary>
     /// Offers several transactions (a gossiped batch) in order, as <see cref="Add"/> does one by one, with the
-    /// precheck of the new ones run over several threads first.
+    /// precheck of the new ones run first, outside the lock.
     /// </summary>
     /// <param name="txs">The raw transactions, in the order to admit them.</param>
     /// <param name="sourcePeer">The peer they came from, or <see langword="null"/> when submitted locally.</param>
@@ -230,7 +230,10 @@ public sealed class TxMempool : ITxMempool
                 }
             }
 
-            Parallel.For(0, fresh.Count, i => precheck(fresh[i]));
+            foreach (var tx in fresh)
+            {
+                precheck(tx);
+            }
         }
 
         var results = new MempoolAdmission[txs.Count];

@@ -184,7 +184,7 @@ internal sealed class NodeRuntime : IAsyncDisposable
             await Consensus!.StartAsync(cancellationToken).ConfigureAwait(false);
             InitialStatus();
             _gossip = Task.Run(() => GossipAsync(_stop.Token), CancellationToken.None);
-            _peerTxWorker = Task.Run(() => AdmitPeerTxsAsync(_stop.Token), CancellationToken.None);
+            _peerTxWorker = Task.Factory.StartNew(() => AdmitPeerTxs(_stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         catch (Exception ex)
         {
@@ -319,13 +319,19 @@ internal sealed class NodeRuntime : IAsyncDisposable
         }
     }
 
-    private async Task AdmitPeerTxsAsync(CancellationToken cancellationToken)
+    // A dedicated thread: admission is long synchronous work (CheckTx per transaction) that must not hold thread-pool
+    // threads the consensus loop and the transport need.
+    private void AdmitPeerTxs(CancellationToken cancellationToken)
     {
+        var reader = _peerTxs.Reader;
         try
         {
-            await foreach (var (peer, txs) in _peerTxs.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            while (reader.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
             {
-                Mempool?.AddBatch([.. txs.Select(t => t.Memory)], peer);
+                while (reader.TryRead(out var item))
+                {
+                    Mempool?.AddBatch([.. item.Txs.Select(t => t.Memory)], item.Peer);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
