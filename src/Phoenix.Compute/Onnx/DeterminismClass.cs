@@ -76,17 +76,31 @@ public sealed record DeterminismClass
     public static string CurrentIsaPath { get; } = DetectIsaPath();
 
     /// <summary>
-    /// The canonical description of session options that the options hash covers. Unpinned options (threads left
-    /// to the runtime) are described as such.
+    /// The canonical description of session options that the options hash covers: threads, execution mode,
+    /// optimization level, deterministic-compute flag and denormal policy, plus the CUDA provider's options when the
+    /// provider is CUDA. Unpinned options (threads left to the runtime) are described as such.
     /// </summary>
+    /// <param name="executionProvider">The execution provider sessions are created for.</param>
     /// <param name="options">The execution options.</param>
     /// <returns>The description, such as <c>intra=1;inter=1;mode=sequential;opt=disable_all;deterministic_compute=1;denormal_as_zero=0</c>.</returns>
-    public static string DescribeOptions(OnnxExecutionOptions options)
+    public static string DescribeOptions(string executionProvider, OnnxExecutionOptions options)
     {
+        ArgumentNullException.ThrowIfNull(executionProvider);
         ArgumentNullException.ThrowIfNull(options);
-        return options.Deterministic
+        var session = options.Deterministic
             ? "intra=1;inter=1;mode=sequential;opt=disable_all;deterministic_compute=1;denormal_as_zero=0"
             : string.Create(CultureInfo.InvariantCulture, $"intra={options.IntraOpThreads};inter=default;mode=sequential;opt=default;deterministic_compute=0;denormal_as_zero=0");
+        if (executionProvider != OnnxModelRunner.CudaProvider)
+        {
+            return session;
+        }
+
+        // The device ordinal picks a card, not an arithmetic; everything else the provider is given can change bits.
+        var cuda = OnnxModelRunner.CudaProviderOptions(options)
+            .Where(kv => kv.Key != "device_id")
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => $"cuda.{kv.Key}={kv.Value}");
+        return string.Join(';', [session, .. cuda]);
     }
 
     /// <summary>The class of a runner with these options on this process's runtime and CPU.</summary>
@@ -97,7 +111,7 @@ public sealed record DeterminismClass
     public static DeterminismClass For(string runtimeVersion, string executionProvider, OnnxExecutionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(DescribeOptions(options)));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(DescribeOptions(executionProvider, options)));
         return new DeterminismClass(runtimeVersion, executionProvider, CurrentIsaPath, options.Deterministic, Convert.ToHexStringLower(hash.AsSpan(0, 8)));
     }
 

@@ -59,6 +59,21 @@ public class DeterminismClassTests
     }
 
     [Fact]
+    public void DescribeOptions_Cuda_AddsTheProvidersArithmeticOptionsButNotTheDevice()
+    {
+        var cpu = DeterminismClass.DescribeOptions("CPUExecutionProvider", new OnnxExecutionOptions());
+        var cuda = DeterminismClass.DescribeOptions("CUDAExecutionProvider", new OnnxExecutionOptions());
+
+        Assert.StartsWith(cpu + ";", cuda, StringComparison.Ordinal);
+        Assert.Contains("cuda.use_tf32=0", cuda, StringComparison.Ordinal);
+        Assert.DoesNotContain("device_id", cuda, StringComparison.Ordinal);
+        Assert.Equal(cuda, DeterminismClass.DescribeOptions("CUDAExecutionProvider", new OnnxExecutionOptions { CudaDeviceId = 1 }));
+        Assert.NotEqual(
+            DeterminismClass.For("1.31.1", "CUDAExecutionProvider", new OnnxExecutionOptions()).OptionsHash,
+            DeterminismClass.For("1.31.1", "CPUExecutionProvider", new OnnxExecutionOptions()).OptionsHash);
+    }
+
+    [Fact]
     public void AllowsExactComparisonWith_OnlyTheSamePinnedClass()
     {
         var own = Cpu();
