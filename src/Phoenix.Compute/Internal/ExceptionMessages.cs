@@ -29,6 +29,8 @@ internal static class ExceptionMessages
 
     public static string NegativeDimension(string name) => $"Tensor '{name}' has a negative dimension.";
 
+    public static string TensorTooLarge(string name) => $"Tensor '{name}' has more elements than fit in a 64-bit count.";
+
     public static string DuplicateTensorName(string name) => $"The unit holds two tensors named '{name}'.";
 
     public static string UnnamedTensor(int index) => string.Create(CultureInfo.InvariantCulture, $"Tensor {index} of the unit has no name.");

@@ -76,6 +76,16 @@ public class OnnxTensorTests
     }
 
     [Fact]
+    public void Constructor_ElementCountOverflows_ThrowsInvalidTensorNotOverflow()
+    {
+        var overflow = Assert.Throws<WorkloadException>(() => new OnnxTensor("big", OnnxElementType.Float, [1L << 62, 4], new byte[4]));
+        var wrapsToZeroBytes = Assert.Throws<WorkloadException>(() => new OnnxTensor("big", OnnxElementType.Float, [1L << 62], ReadOnlyMemory<byte>.Empty));
+
+        Assert.Equal(WorkloadErrorCode.InvalidTensor, overflow.Code);
+        Assert.Equal(WorkloadErrorCode.InvalidTensor, wrapsToZeroBytes.Code);
+    }
+
+    [Fact]
     public void Constructor_ByteCountDoesNotMatchShape_ThrowsInvalidTensor()
     {
         var ex = Assert.Throws<WorkloadException>(() => new OnnxTensor("x", OnnxElementType.Float, [2, 2], new byte[12]));
@@ -196,6 +206,7 @@ public class OnnxUnitFormatTests
     [InlineData("10011a0d0801100142017a4a04000000001a0d0801100142017a4a0400000000")] // two tensors named 'z'
     [InlineData("10011a0d080110634201784a0400000000")]   // data_type 99
     [InlineData("10011a0d080110014201c34a0400000000")]    // a name that is not UTF-8
+    [InlineData("10011a1708808080808080808040080410014201784a0400000000")] // shape [2^62, 4]: the element count overflows
     public void DecodeShared_AnyBlob_AcceptsAndRejectsExactlyAsDecode(string hex)
     {
         var blob = Convert.FromHexString(hex.Replace(" ", string.Empty, StringComparison.Ordinal));
