@@ -12,7 +12,7 @@ namespace Phoenix.Compute.Onnx;
 /// blob (<see cref="OnnxUnitFormat"/>), its content id and the trace root.
 /// </summary>
 /// <remarks>Thread-safe. Units of one model share one cached session.</remarks>
-public sealed class OnnxWorkloadExecutor : IWorkloadExecutor
+public sealed partial class OnnxWorkloadExecutor : IWorkloadExecutor
 {
     private readonly OnnxModelRunner _runner;
     private readonly ILogger _logger;
