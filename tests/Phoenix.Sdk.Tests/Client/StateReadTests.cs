@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Google.Protobuf;
+using Phoenix.Protocol.Application;
 using Phoenix.Protocol.Modules.Governance;
 using Phoenix.Protocol.Modules.Oracle;
 using Phoenix.Protocol.Modules.Staking;
@@ -8,6 +9,7 @@ using Phoenix.Sdk.Client;
 using Phoenix.Sdk.Tests.Agents;
 using Phoenix.Sdk.Tests.Api;
 using Phoenix.TestKit;
+using QueryRequest = Phoenix.Protocol.Abci.QueryRequest;
 
 namespace Phoenix.Sdk.Tests.Client;
 
@@ -273,6 +275,69 @@ public sealed class StateReadTests
         using var verified = Verified(net);
 
         await Assert.ThrowsAsync<LightClientVerificationException>(() => verified.GetProposalTallyAsync(1));
+    }
+
+    [Fact]
+    public async Task GetProposalTally_BlockCommittedBetweenTwoAnswers_ReadsAgainAtOneHeight()
+    {
+        await using var net = await MarketNet.StartAsync();
+        await net.Client.SubmitProposalAsync(MarketNet.Buyer, "Signal", "A text proposal.", new Amount(MarketNet.Parameters.MinGovernanceDepositUphnx, Denom.Phnx), new TextContent());
+        await net.Client.VoteAsync(MarketNet.Operator(0), 1, GovernanceVote.Yes);
+        var proposalReads = 0;
+        net.Node.Faults.TamperQuery = r =>
+        {
+            // The first proposal answer pins height H; a block then commits, so the next prefix answer is for H + 1.
+            if (r.Key.Span.StartsWith("gov/p"u8) && Interlocked.Increment(ref proposalReads) == 1)
+            {
+                net.Node.ProduceBlock();
+            }
+
+            return r;
+        };
+        using var verified = Verified(net);
+
+        var tally = await verified.GetProposalTallyAsync(1);
+
+        Assert.NotNull(tally);
+        Assert.Equal(2, proposalReads);
+        Assert.Equal(net.Node.Height, tally.Height);
+        Assert.Equal(StakingModule.BondedStake(net.Node.Chain.App.CommittedState, MarketNet.Operators[0].Address), tally.Yes);
+    }
+
+    [Fact]
+    public async Task GetValidators_TruncatedPrefixAnswer_ThrowsProtocolViolation()
+    {
+        await using var net = await MarketNet.StartAsync();
+        net.Node.Faults.TamperQuery = r =>
+        {
+            if (r.Key.Span.SequenceEqual("staking/v"u8))
+            {
+                r.Value = ByteString.CopyFrom(r.Value.Span[..^3]);
+            }
+
+            return r;
+        };
+
+        var e = await Assert.ThrowsAsync<PhoenixProtocolViolationException>(() => net.Client.GetValidatorsAsync());
+
+        Assert.Contains("truncated", e.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PrefixQuery_EmptyPrefixOrPastHeight_IsAnInvalidRequest()
+    {
+        await using var net = await MarketNet.StartAsync();
+        net.Node.ProduceBlock();
+        var app = net.Node.Chain.App;
+
+        var empty = app.Query(new QueryRequest(ReadOnlyMemory<byte>.Empty, "/store/prefix"));
+        var past = app.Query(new QueryRequest("staking/v"u8.ToArray(), "/store/prefix", Height: app.LastHeight - 1));
+        var latest = app.Query(new QueryRequest("staking/v"u8.ToArray(), "/store/prefix", Height: app.LastHeight, Prove: true));
+
+        Assert.Equal((QueryErrors.Codespace, QueryErrors.InvalidRequest.Code), (empty.Codespace, empty.Code));
+        Assert.Equal((QueryErrors.Codespace, QueryErrors.InvalidRequest.Code), (past.Codespace, past.Code));
+        Assert.Equal(0u, latest.Code);
+        Assert.Equal(MarketNet.Operators.Length, latest.ProofOps.Count);
     }
 
     private static PhoenixClient Verified(MarketNet net) =>
