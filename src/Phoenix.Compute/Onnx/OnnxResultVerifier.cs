@@ -15,7 +15,7 @@ namespace Phoenix.Compute.Onnx;
 /// </summary>
 /// <remarks>Thread-safe. A verdict is <see cref="VerificationVerdict.Inconclusive"/> when a blob is
 /// unavailable or the task itself cannot run (invalid model or input): the miner is not blamed then.</remarks>
-public sealed class OnnxResultVerifier : IResultVerifier
+public sealed partial class OnnxResultVerifier : IResultVerifier
 {
     private readonly OnnxWorkloadExecutor _executor;
     private readonly OnnxModelRunner _runner;

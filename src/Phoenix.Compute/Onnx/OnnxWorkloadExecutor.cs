@@ -18,7 +18,7 @@ namespace Phoenix.Compute.Onnx;
 /// before anything runs: its result could only be checked with tolerance, and a validator in the named class would
 /// reject it. A task that names no class runs in the runner's.</para>
 /// </remarks>
-public sealed class OnnxWorkloadExecutor : IWorkloadExecutor
+public sealed partial class OnnxWorkloadExecutor : IWorkloadExecutor
 {
     private readonly OnnxModelRunner _runner;
     private readonly ILogger _logger;
