@@ -7,7 +7,7 @@ namespace Phoenix.IntegrationTests.Apps;
 /// One of the sample executables (Phoenix.Validator, Phoenix.Miner, Phoenix.Buyer) run as a real child process
 /// (<c>dotnet &lt;app&gt;.dll …</c>) from its own build output, with its output collected. Disposing kills it.
 /// </summary>
-internal sealed class AppProcess : IDisposable
+public sealed class AppProcess : IDisposable
 {
     public const string Password = "correct horse battery staple";
     private readonly Process _process;
