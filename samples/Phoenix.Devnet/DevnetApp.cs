@@ -81,7 +81,8 @@ public static class DevnetApp
                 if (p.View.Height - lastLine >= 10)
                 {
                     lastLine = p.View.Height;
-                    console.WriteLine(ConsoleView.ProgressLine(p));
+                    // Straight to the writer: one unwrapped line per report, easy to grep in a log.
+                    console.Profile.Out.Writer.WriteLine(ConsoleView.ProgressLine(p));
                 }
             }, cancellationToken).ConfigureAwait(false);
         }

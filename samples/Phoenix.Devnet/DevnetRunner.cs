@@ -51,7 +51,8 @@ public static class DevnetRunner
 /// </summary>
 public sealed class DevnetNetwork : IAsyncDisposable
 {
-    private static readonly System.Text.Json.JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
+    // A local file for people to read: quotes and backticks stay as they are.
+    private static readonly System.Text.Json.JsonSerializerOptions IndentedJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly DevnetOptions _options;
     private readonly string _dataDir;
     private readonly bool _temporary;
