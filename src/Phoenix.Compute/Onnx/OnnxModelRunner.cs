@@ -329,7 +329,9 @@ public sealed class OnnxModelRunner : IDisposable
             try
             {
                 using var cudaOptions = CreateSessionOptions();
-                cudaOptions.AppendExecutionProvider_CUDA(_options.CudaDeviceId);
+                using var cuda = new OrtCUDAProviderOptions();
+                cuda.UpdateOptions(CudaProviderOptions(_options));
+                cudaOptions.AppendExecutionProvider_CUDA(cuda);
                 return new InferenceSession(modelBytes, cudaOptions);
             }
             catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
@@ -348,6 +350,27 @@ public sealed class OnnxModelRunner : IDisposable
         {
             throw MapLoadError(ex);
         }
+    }
+
+    /// <summary>
+    /// The CUDA provider's options. In deterministic mode cuDNN uses its fixed default convolution algorithm instead of
+    /// benchmarking candidates when a session starts (which may pick a different algorithm in another process), and
+    /// TF32 is off so convolutions and matrix products keep full FP32 precision: measured on an H100, ResNet18 is then
+    /// bit-identical run to run and process to process (docs/performance.md, "CUDA").
+    /// </summary>
+    internal static Dictionary<string, string> CudaProviderOptions(OnnxExecutionOptions options)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["device_id"] = options.CudaDeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (options.Deterministic)
+        {
+            values["cudnn_conv_algo_search"] = "DEFAULT";
+            values["use_tf32"] = "0";
+        }
+
+        return values;
     }
 
     private SessionOptions CreateSessionOptions()
