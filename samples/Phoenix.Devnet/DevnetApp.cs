@@ -87,7 +87,10 @@ public static class DevnetApp
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        return await console.Live(new Text("waiting for the first block…")).AutoClear(false).StartAsync(async ctx =>
+        // On a terminal shorter than the view, keep its top (height, units, disputes, burns, the shortened clock) and
+        // cut the balances and the activity log at the bottom.
+        return await console.Live(new Text("waiting for the first block…")).AutoClear(false)
+            .Overflow(VerticalOverflow.Ellipsis).Cropping(VerticalOverflowCropping.Bottom).StartAsync(async ctx =>
             await network.RunJobAsync(p => ctx.UpdateTarget(ConsoleView.Live(p)), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
     }
 }
