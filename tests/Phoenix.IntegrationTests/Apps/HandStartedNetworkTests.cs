@@ -73,11 +73,13 @@ public sealed partial class HandStartedNetworkTests(HandStartedNetwork net) : IC
         Assert.Contains("onnx/v1", miner.Output, StringComparison.Ordinal);
         Assert.Contains(Phoenix.Workloads.Sample.Int8MatVec.Kind, miner.Output, StringComparison.Ordinal);
 
-        // Burn PHNX for SPARK (retried until the validators' agents have reported enough prices for a valid oracle).
-        string[] burn = ["burn", "--home", net.BuyerHome, "--node", node0, "--phnx", "10", "--price-micro-usd", HandStartedNetwork.PriceMicroUsd.ToString(CultureInfo.InvariantCulture), "--max-slippage-bps", "100"];
+        // Burn PHNX for SPARK at the chain's oracle price, read by the buyer with a proof (retried until the validators'
+        // agents have reported enough prices for a valid oracle).
+        string[] burn = ["burn", "--home", net.BuyerHome, "--node", node0, "--phnx", "10", "--max-slippage-bps", "100"];
         var burned = string.Empty;
         await net.WaitAsync(async () => (burned = (await AppProcess.RunAsync("Phoenix.Buyer", burn)) is (0, var o) ? o : string.Empty).Length > 0 || !await Pause(), "a successful burn");
         Assert.Contains("burned", burned, StringComparison.Ordinal);
+        Assert.Contains($"oracle price {HandStartedNetwork.PriceMicroUsd} micro-USD/PHNX", burned, StringComparison.Ordinal);
 
         // A tiny ONNX model (Y = X·W + B) and four inputs.
         var work = Path.Combine(net.Root, "job");
