@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using Google.Protobuf;
 using Phoenix.Protocol.Abci;
 using Phoenix.Protocol.Application;
 using Phoenix.Protocol.Genesis;
@@ -127,9 +128,13 @@ internal sealed class MarketChain
     public static readonly TestKey[] Validators = [TestKeys.Numbered(1), TestKeys.Numbered(2), TestKeys.Numbered(3), TestKeys.Numbered(4)];
     public static readonly UInt128 ValidatorStake = (UInt128)1_000_000 * Denom.UnitsPerToken;
 
+    // One imported signing key per signer for the whole process: importing a seed (twice per TxEncoding.Sign) allocates
+    // libsodium guarded memory (mmap + mprotect), which cost more than everything else in a simulated block.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Address, (NSec.Cryptography.Key Key, byte[] PublicKey)> Signers = new();
+
     private readonly Dictionary<Address, ulong> _sequences = [];
 
-    public MarketChain(ChainParameters? parameters = null)
+    public MarketChain(ChainParameters? parameters = null, IKeyValueStore? store = null)
     {
         var builder = new GenesisBuilder(TestChain.ChainId, TestChain.GenesisTime);
         if (parameters is not null)
@@ -146,7 +151,13 @@ internal sealed class MarketChain
         Genesis = builder.Build();
         Staking = new TestStakingModule([.. Validators.Select(v => (v.Address, ValidatorStake))]);
         Market = new TaskMarketModule(Staking, Price);
-        App = new PhoenixApplicationBuilder().AddModule(Staking).AddModule(Market).Build();
+        var app = new PhoenixApplicationBuilder().AddModule(Staking).AddModule(Market);
+        if (store is not null)
+        {
+            app.UseStore(store);
+        }
+
+        App = app.Build();
         App.InitChain(new InitChainRequest(Genesis.GenesisTime, Genesis.ChainId, null, [], Genesis.ToJson(), 1));
         Time = Genesis.GenesisTime;
     }
@@ -167,7 +178,11 @@ internal sealed class MarketChain
 
     public int TxCount { get; private set; }
 
+    /// <summary>Every block's events, in order (kept only while <see cref="RecordEvents"/>).</summary>
     public List<AbciEvent> BlockEvents { get; } = [];
+
+    /// <summary>Whether <see cref="Block"/> appends each block's events to <see cref="BlockEvents"/> (long simulations turn it off).</summary>
+    public bool RecordEvents { get; init; } = true;
 
     public byte[] Tx(TestKey signer, params Message[] messages)
     {
@@ -175,7 +190,27 @@ internal sealed class MarketChain
         body.Messages.AddRange(messages);
         var seq = _sequences.GetValueOrDefault(signer.Address);
         _sequences[signer.Address] = seq + 1;
-        return TxEncoding.Sign(body, seq, new Amount(1000, Denom.Phnx), signer.Seed);
+        return Sign(body, seq, new Amount(1000, Denom.Phnx), signer);
+    }
+
+    /// <summary>Exactly <see cref="TxEncoding.Sign"/> (Ed25519 is deterministic: the same bytes), with the signer's key imported once.</summary>
+    private static byte[] Sign(TxBody body, ulong sequence, Amount fee, TestKey signer)
+    {
+        var (key, publicKey) = Signers.GetOrAdd(signer.Address, static (_, seed) =>
+        {
+            var k = Phoenix.Protocol.Crypto.Ed25519.ImportSeed(seed);
+            return (k, k.PublicKey.Export(NSec.Cryptography.KeyBlobFormat.RawPublicKey));
+        }, signer.Seed);
+        var auth = new AuthInfo { SignerPublicKey = ByteString.CopyFrom(publicKey), Sequence = sequence, Fee = TxEncoding.ToCoin(fee) };
+        var bodyBytes = body.ToByteArray();
+        var authBytes = auth.ToByteArray();
+        var signature = NSec.Cryptography.SignatureAlgorithm.Ed25519.Sign(key, TxEncoding.SignBytes(bodyBytes, authBytes));
+        return new TxRaw
+        {
+            BodyBytes = ByteString.CopyFrom(bodyBytes),
+            AuthInfoBytes = ByteString.CopyFrom(authBytes),
+            Signature = ByteString.CopyFrom(signature),
+        }.ToByteArray();
     }
 
     /// <summary>Finalizes and commits a block at <c>Time + seconds</c>.</summary>
@@ -194,7 +229,11 @@ internal sealed class MarketChain
             ReadOnlyMemory<byte>.Empty));
         App.Commit();
         TxCount += txs.Length;
-        BlockEvents.AddRange(response.Events);
+        if (RecordEvents)
+        {
+            BlockEvents.AddRange(response.Events);
+        }
+
         var violations = App.CheckInvariants().Concat(SupplyViolations()).ToList();
         Assert.True(violations.Count == 0, $"Invariants broken at height {height}: {string.Join(" | ", violations)}");
         return response;
