@@ -118,7 +118,44 @@ internal sealed class TestPrice : ITaskPricePort
     }
 }
 
-/// <summary>A chain with auth, bank, the staking stand-in and the task market, driven block by block at chosen times.</summary>
+/// <summary>The keys of every batch applied to a <see cref="RecordingKeyValueStore"/> since the last <see cref="Take"/>.</summary>
+internal sealed class ChangedKeys
+{
+    private readonly List<byte[]> _keys = [];
+
+    public void Add(IEnumerable<byte[]> keys) => _keys.AddRange(keys);
+
+    /// <summary>The keys written or deleted since the last call (store keys: committed values are under <c>s/</c>).</summary>
+    public List<byte[]> Take()
+    {
+        var keys = new List<byte[]>(_keys);
+        _keys.Clear();
+        return keys;
+    }
+}
+
+/// <summary>A store that reports the keys of every applied batch to <paramref name="changed"/>.</summary>
+internal sealed class RecordingKeyValueStore(IKeyValueStore inner, ChangedKeys changed) : IKeyValueStore
+{
+    public byte[]? Get(ReadOnlySpan<byte> key) => inner.Get(key);
+
+    public IEnumerable<KeyValuePair<byte[], byte[]>> Scan(byte[] start, byte[]? end) => inner.Scan(start, end);
+
+    public void Apply(KeyValueBatch batch, bool sync = true)
+    {
+        inner.Apply(batch, sync);
+        changed.Add(batch.Operations.Select(op => op.Key));
+    }
+
+    public void Dispose() => inner.Dispose();
+}
+
+/// <summary>
+/// A chain with auth, bank, the staking stand-in and the task market, driven block by block at chosen times. After every
+/// block <see cref="Block"/> checks every module's invariants and per-denom supply = balances. With an incremental audit
+/// the market's invariants are checked through <see cref="TaskMarketAudit"/> over the keys the block changed (O(changes)
+/// per block), and in full every <see cref="FullAuditEvery"/> blocks, where both must agree.
+/// </summary>
 internal sealed class MarketChain
 {
     public static readonly TestKey Buyer = TestKeys.Alice;
@@ -134,8 +171,17 @@ internal sealed class MarketChain
 
     private readonly Dictionary<Address, ulong> _sequences = [];
 
-    public MarketChain(ChainParameters? parameters = null, IKeyValueStore? store = null)
+    private readonly ChangedKeys? _changed;
+    private readonly TaskMarketAudit? _audit;
+
+    public MarketChain(ChainParameters? parameters = null, IKeyValueStore? store = null, bool incrementalAudit = false)
     {
+        if (incrementalAudit)
+        {
+            _changed = new ChangedKeys();
+            store = new RecordingKeyValueStore(store ?? new InMemoryKeyValueStore(), _changed);
+        }
+
         var builder = new GenesisBuilder(TestChain.ChainId, TestChain.GenesisTime);
         if (parameters is not null)
         {
@@ -160,7 +206,15 @@ internal sealed class MarketChain
         App = app.Build();
         App.InitChain(new InitChainRequest(Genesis.GenesisTime, Genesis.ChainId, null, [], Genesis.ToJson(), 1));
         Time = Genesis.GenesisTime;
+        if (_changed is not null)
+        {
+            _changed.Take();
+            _audit = TaskMarketAudit.Load(State);
+        }
     }
+
+    /// <summary>With an incremental audit, how often (in blocks) the market's full <see cref="PhoenixModule.CheckInvariants"/> runs too.</summary>
+    public int FullAuditEvery { get; init; } = 50;
 
     public Phoenix.Protocol.Genesis.Genesis Genesis { get; }
 
@@ -234,10 +288,33 @@ internal sealed class MarketChain
             BlockEvents.AddRange(response.Events);
         }
 
-        var violations = App.CheckInvariants().Concat(SupplyViolations()).ToList();
+        var violations = Invariants(height).Concat(SupplyViolations()).ToList();
         Assert.True(violations.Count == 0, $"Invariants broken at height {height}: {string.Join(" | ", violations)}");
         return response;
     }
+
+    /// <summary>Every module's invariants; the market's through the incremental audit when there is one.</summary>
+    private IEnumerable<string> Invariants(long height)
+    {
+        if (_audit is null)
+        {
+            return App.CheckInvariants();
+        }
+
+        const int ValuePrefix = 2; // committed values are stored under "s/"
+        _audit.Update(State, [.. _changed!.Take().Where(k => k.AsSpan().StartsWith("s/"u8)).Select(k => k[ValuePrefix..])]);
+        var market = _audit.Violations(State).ToList();
+        if (height % FullAuditEvery == 0)
+        {
+            var full = Market.CheckInvariants(State).ToList();
+            Assert.True(full.SequenceEqual(market), $"At height {height} the incremental market audit says [{string.Join(" | ", market)}] but the full one [{string.Join(" | ", full)}]");
+        }
+
+        return App.Modules.Where(m => m != Market).SelectMany(m => m.CheckInvariants(State)).Concat(market);
+    }
+
+    /// <summary>Runs the market's full invariant check now (end of a run).</summary>
+    public IReadOnlyList<string> FullMarketAudit() => [.. Market.CheckInvariants(State)];
 
     /// <summary>Runs one transaction in its own block (5 s later) and returns its result.</summary>
     public ExecTxResult Run(TestKey signer, params Message[] messages)

@@ -10,7 +10,8 @@ namespace Phoenix.Protocol.Tests.Modules.Tasks;
 /// <summary>
 /// One random interleaving of buyers, honest and cheating miners, honest and lying validators and challengers,
 /// driven block by block from a seed. After every block: <see cref="MarketChain.Block"/> checks every module's
-/// invariants (for the market: each module account against its records) and per-denom supply = balances (escrows,
+/// invariants (for the market: each module account against its records, through the incremental
+/// <see cref="TaskMarketAudit"/>, with the full pass every 50 blocks and at the end) and per-denom supply = balances (escrows,
 /// bonds, stakes and pools are module accounts); <see cref="CheckAfterBlock"/> checks no unit paid twice, the
 /// buyer charged only for live or finalized units, and the honest miner's SPARK plus its held bonds unchanged but
 /// for its redemptions. At the end of <see cref="Run"/>: every escrow ended paid or refunded and the honest miner
@@ -31,7 +32,7 @@ internal sealed class MarketSimulation(int seed, Phoenix.Protocol.State.IKeyValu
     private static readonly TestKey LyingValidator = MarketChain.Validators[1];
 
     private readonly Random _rng = new(seed);
-    private readonly MarketChain _chain = new(store: store) { RecordEvents = false };
+    private readonly MarketChain _chain = new(store: store, incrementalAudit: true) { RecordEvents = false };
     private readonly Dictionary<ulong, (TestKey Miner, BatchResults Results, HashSet<uint> Cheated)> _batches = [];
     private readonly Dictionary<ulong, (BatchResults Challenger, BatchResults Miner, uint Unit, bool Honest)> _disputes = [];
     private readonly HashSet<(ulong, uint)> _challenged = [];
@@ -47,10 +48,13 @@ internal sealed class MarketSimulation(int seed, Phoenix.Protocol.State.IKeyValu
 
     private UInt128 _buyerStart;
     private UInt128 _honestStart;
-    private ulong _firstLiveTask = 1;
+    // Tasks not yet ended (an ended task, not accepting and with no live unit, never changes again), and the next task id
+    // not yet seen.
+    private readonly SortedSet<ulong> _liveTasks = [];
+    private ulong _nextNewTask = 1;
     private UInt128 _forfeits;
 
-    // Totals of the tasks before _firstLiveTask (ended: their units are all finalized or refunded, so these never change).
+    // Totals of the tasks that ended (ended: their units are all finalized or refunded, so these never change).
     private UInt128 _endedMinted;
     private UInt128 _endedCharged;
     private UInt128 _cheaterRedeemed;
@@ -89,6 +93,7 @@ internal sealed class MarketSimulation(int seed, Phoenix.Protocol.State.IKeyValu
         }
 
         Assert.False(AnythingLive(), $"seed {seed}: tasks still live after the drain");
+        Assert.Empty(_chain.FullMarketAudit());
         UInt128 paidByBuyer = 0, minted = 0;
         for (ulong id = 1; TaskMarketModule.GetTask(_chain.State, id) is { } task; id++)
         {
@@ -126,15 +131,7 @@ internal sealed class MarketSimulation(int seed, Phoenix.Protocol.State.IKeyValu
 
     private bool AnythingLive()
     {
-        for (var id = _firstLiveTask; TaskMarketModule.GetTask(_chain.State, id) is { } task; id++)
-        {
-            if (task.LiveUnits != 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return _liveTasks.Any(id => TaskMarketModule.GetTask(_chain.State, id)!.LiveUnits != 0);
     }
 
     private void Step(bool allowNewWork, long? seconds = null)
@@ -272,20 +269,24 @@ internal sealed class MarketSimulation(int seed, Phoenix.Protocol.State.IKeyValu
     {
         var state = _chain.State;
         UInt128 honestBonds = 0;
-        while (TaskMarketModule.GetTask(state, _firstLiveTask) is { LiveUnits: 0 } done && done.Status != 0)
+        while (TaskMarketModule.GetTask(state, _nextNewTask) is not null)
         {
-            var (m, c) = Totals(done);
-            _endedMinted += m;
-            _endedCharged += c;
-            _firstLiveTask++;
+            _liveTasks.Add(_nextNewTask++);
         }
 
         UInt128 minted = _endedMinted, charged = _endedCharged;
-        for (var id = _firstLiveTask; TaskMarketModule.GetTask(state, id) is { } task; id++)
+        foreach (var id in _liveTasks.ToList())
         {
+            var task = TaskMarketModule.GetTask(state, id)!;
             var (m, c) = Totals(task);
             minted += m;
             charged += c;
+            if (task.LiveUnits == 0 && task.Status != 0)
+            {
+                _endedMinted += m;
+                _endedCharged += c;
+                _liveTasks.Remove(id);
+            }
         }
 
         foreach (var (id, entry) in _batches.ToList())
@@ -343,8 +344,9 @@ internal sealed class MarketSimulation(int seed, Phoenix.Protocol.State.IKeyValu
 
     private void TryClaim(long blockTime)
     {
-        for (var id = _firstLiveTask; TaskMarketModule.GetTask(_chain.State, id) is { } task; id++)
+        foreach (var id in _liveTasks)
         {
+            var task = TaskMarketModule.GetTask(_chain.State, id)!;
             if (task.Status != 0 || task.OpenUnits == 0 || task.Deadline - blockTime < 900 || _rng.Next(2) == 0)
             {
                 continue;
