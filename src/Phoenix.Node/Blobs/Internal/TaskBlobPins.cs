@@ -27,16 +27,20 @@ internal sealed class TaskBlobPins(BlobPinTracker tracker, IBlobStore store)
     /// <returns>The number of unfinished tasks pinned and of ended owners released.</returns>
     public (int Pinned, int Released) Rebuild(IStateReader state)
     {
-        var pinned = 0;
+        int pinned = 0, released = 0;
         for (ulong id = 1; TaskMarketModule.GetTask(state, id) is { } task; id++)
         {
-            if (Reconcile(id, task))
+            switch (Reconcile(id, task))
             {
-                pinned++;
+                case Outcome.Pinned:
+                    pinned++;
+                    break;
+                case Outcome.Released:
+                    released++;
+                    break;
             }
         }
 
-        var released = 0;
         foreach (var owner in tracker.Owners())
         {
             if (owner.StartsWith(OwnerPrefix, StringComparison.Ordinal)
@@ -69,18 +73,17 @@ internal sealed class TaskBlobPins(BlobPinTracker tracker, IBlobStore store)
         }
     }
 
-    private bool Reconcile(ulong id, Phoenix.Protocol.Wire.State.TaskRecord? task)
+    private Outcome Reconcile(ulong id, Phoenix.Protocol.Wire.State.TaskRecord? task)
     {
         var owner = Owner(id);
         if (task is not { LiveUnits: > 0 })
         {
-            tracker.Release(owner);
-            return false;
+            return tracker.Release(owner) > 0 ? Outcome.Released : Outcome.None;
         }
 
         if (task.ModelCid.Length != Hash32.Length || task.InputsCid.Length != Hash32.Length)
         {
-            return false;
+            return Outcome.None;
         }
 
         var model = new Hash32(task.ModelCid.Span);
@@ -93,7 +96,7 @@ internal sealed class TaskBlobPins(BlobPinTracker tracker, IBlobStore store)
         }
 
         tracker.Pin(owner, ids);
-        return true;
+        return Outcome.Pinned;
     }
 
     // The manifest lists the units' input ids, 32 bytes each, in unit order (see the SDK's TaskInfo.InputsId).
@@ -122,5 +125,12 @@ internal sealed class TaskBlobPins(BlobPinTracker tracker, IBlobStore store)
         }
 
         return inputs;
+    }
+
+    private enum Outcome
+    {
+        None,
+        Pinned,
+        Released,
     }
 }
