@@ -208,6 +208,11 @@ public sealed class KeyValueBlobStore : IBlobStore, IBlobPinJournal, IDisposable
 
             var offset = (long)i * ChunkBytes;
             var expected = (int)Math.Min(ChunkBytes, entry.Size - offset);
+            if (part is null && (!_index.TryGetValue(id, out var now) || !ReferenceEquals(now, entry)))
+            {
+                return ValueTask.FromResult<ReadOnlyMemory<byte>?>(null); // removed (garbage collected) while being read
+            }
+
             if (part is null || part.Length != expected)
             {
                 throw Damaged(id, new BlobIntegrityException(id, part is null ? $"chunk {i} is missing" : $"chunk {i} is {part.Length} bytes, expected {expected}", null));

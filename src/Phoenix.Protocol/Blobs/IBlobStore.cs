@@ -11,7 +11,8 @@ namespace Phoenix.Protocol.Blobs;
 /// <remarks>
 /// Implementations are thread-safe. Pinned blobs (referenced by an unfinished unit) are never
 /// removed by garbage collection. Phoenix.Protocol ships <see cref="InMemoryBlobStore"/>;
-/// Phoenix.Compute ships the durable file-backed store.
+/// Phoenix.Compute ships the durable file-backed store for miners and validator agents, Phoenix.Node
+/// the durable store a node keeps in its data directory (docs/decisions.md D5).
 /// </remarks>
 public interface IBlobStore : IBlobReader
 {
