@@ -35,17 +35,30 @@ init.SetAction(async (parse, ct) => await Run(async () =>
 var phnx = new Option<string>("--phnx") { Description = "PHNX to burn: whole PHNX (e.g. 10) or base units (e.g. 2500000uphnx).", Required = true };
 var slippage = new Option<uint>("--max-slippage-bps") { Description = "Most the mint may fall short of the expected SPARK, in basis points (0 to 10000).", DefaultValueFactory = _ => 100 };
 slippage.Validators.Add(r => { if (r.GetValueOrDefault<uint>() > 10_000) { r.AddError("--max-slippage-bps is 0 to 10000."); } });
-var expectedPrice = new Option<ulong>("--price-micro-usd") { Description = "The PHNX/USD price you expect, in micro-USD per PHNX (the SDK has no oracle query yet).", Required = true };
+var expectedPrice = new Option<ulong?>("--price-micro-usd") { Description = "The PHNX/USD price you expect, in micro-USD per PHNX (default: the chain's current oracle price, read with a proof)." };
 var burn = new Command("burn", "Burn PHNX for SPARK (1 SPARK = 0.01 USD).") { phnx, slippage, expectedPrice };
 burn.SetAction(async (parse, ct) => await Run(async () =>
 {
     var amount = ParseAmount(parse.GetValue(phnx)!, Denom.Phnx, "--phnx");
-    var expected = amount.Value * parse.GetValue(expectedPrice) / 10_000;
-    var minOut = new Amount(expected * (10_000 - parse.GetValue(slippage)) / 10_000, Denom.Spark);
     var (client, wallet) = await Connect(parse, "buyer.json", ct);
     using (client)
     using (wallet)
     {
+        var price = parse.GetValue(expectedPrice);
+        if (price is null)
+        {
+            var oracle = await client.GetOraclePriceAsync(ct);
+            if (!oracle.IsValid)
+            {
+                throw new OraclePriceUnavailableException($"The chain has no valid oracle price at height {oracle.Height} (reports cover {oracle.CoveredPower} of {oracle.TotalPower} voting power): minting is refused until validators report; try again, or pass --price-micro-usd.");
+            }
+
+            price = oracle.PriceMicroUsd;
+            Console.WriteLine($"oracle price {price} micro-USD/PHNX at height {oracle.Height}");
+        }
+
+        var expected = amount.Value * price.Value / 10_000;
+        var minOut = new Amount(expected * (10_000 - parse.GetValue(slippage)) / 10_000, Denom.Spark);
         var result = await client.BurnForSparkAsync(wallet, amount, minOut, ct);
         Console.WriteLine($"burned {amount} (min out {minOut}) in tx {result.TxHash} at height {result.Height}; balance {await client.GetBalanceAsync(wallet.Address, Denom.Spark, cancellationToken: ct)}");
     }
@@ -173,9 +186,12 @@ static async Task<int> Run(Func<Task> action)
         await action();
         return 0;
     }
-    catch (Exception e) when (e is AppConfigurationException or Phoenix.Sdk.PhoenixException)
+    catch (Exception e) when (e is AppConfigurationException or Phoenix.Sdk.PhoenixException or OraclePriceUnavailableException)
     {
         await Console.Error.WriteLineAsync("error: " + e.Message);
         return 2;
     }
 }
+
+/// <summary>The chain has no valid oracle price, so a burn without <c>--price-micro-usd</c> cannot set its slippage guard.</summary>
+internal sealed class OraclePriceUnavailableException(string message) : Exception(message);

@@ -28,8 +28,23 @@ public sealed class DevnetOptions
     /// <summary>Print the summary as JSON.</summary>
     public bool Json { get; set; }
 
-    /// <summary>Keep the network producing blocks after the job settles, until Ctrl+C.</summary>
+    /// <summary>
+    /// Keep the network producing blocks after the job settles, until Ctrl+C (or cancellation). Implies
+    /// <see cref="Live"/>: only real nodes have gRPC endpoints to keep up.
+    /// </summary>
     public bool KeepRunning { get; set; }
+
+    /// <summary>
+    /// Run on the live backend: 4 real nodes talking gRPC on loopback, on the wall clock with shortened protocol
+    /// timings. The default (false) is the virtual-clock simulated network, which is faster and reproducible.
+    /// </summary>
+    public bool Live { get; set; }
+
+    /// <summary>Live backend: validator i listens on <c>Port + i</c>; 0 (the default) lets the system pick free ports.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Whether the job runs on the live backend (<see cref="Live"/> or <see cref="KeepRunning"/>).</summary>
+    public bool UsesLiveBackend => Live || KeepRunning;
 
     /// <summary>Most blocks to run before giving up.</summary>
     /// <value>The default value is 2,000.</value>
@@ -58,6 +73,16 @@ public sealed class DevnetOptions
         if (SpotCheckRate is < 0 or > 1 || double.IsNaN(SpotCheckRate))
         {
             errors.Add("--spot-check-rate must be between 0 and 1.");
+        }
+
+        if (Port is < 0 or > 65_532)
+        {
+            errors.Add("--port must be between 0 and 65532 (validator i listens on port + i).");
+        }
+
+        if (Port != 0 && !UsesLiveBackend)
+        {
+            errors.Add("--port needs --live or --keep-running (the default devnet has no ports).");
         }
 
         if (MaxBlocks < 10)

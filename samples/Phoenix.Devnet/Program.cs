@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Phoenix.Devnet;
-using Phoenix.Devnet.Reporting;
 using Spectre.Console;
 
 // 1. The command line.
@@ -10,36 +9,40 @@ var rate = new Option<double>("--spot-check-rate") { Description = "Fraction of 
 var dataDir = new Option<string?>("--data-dir") { Description = "Where the validators' data directories go (default: a temporary directory, deleted afterwards)." };
 var headless = new Option<bool>("--headless") { Description = "No live view; print only the summary." };
 var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
-var keepRunning = new Option<bool>("--keep-running") { Description = "Keep the network producing blocks after the job settles, until Ctrl+C." };
+var live = new Option<bool>("--live") { Description = "Run the job on 4 real nodes talking gRPC on loopback, on the wall clock (slower than the default virtual clock), then exit." };
+var keepRunning = new Option<bool>("--keep-running") { Description = "Like --live, then keep the network up with its gRPC endpoints printed until Ctrl+C." };
+var port = new Option<int>("--port") { Description = "With --live or --keep-running: validator i listens on port + i (default: free ports the system picks)." };
 var root = new RootCommand("A local Phoenix network doing real ONNX work: validators, miners (one cheats), an auditor and a buyer.")
 {
-    units, batch, rate, dataDir, headless, json, keepRunning,
+    units, batch, rate, dataDir, headless, json, live, keepRunning, port,
 };
 
-// 2. The run: live view unless headless, then the settlement table or JSON; exit 0 only when it settled with every invariant intact.
+// 2. The run: live view unless headless, then the settlement table or JSON; exit 0 only when it settled with every
+//    invariant intact (with --keep-running: after Ctrl+C has shut the network down cleanly).
 root.SetAction(async (parse, cancellationToken) =>
 {
     var options = new DevnetOptions
     {
         Units = parse.GetValue(units), BatchSize = parse.GetValue(batch), SpotCheckRate = parse.GetValue(rate), DataDir = parse.GetValue(dataDir),
-        Headless = parse.GetValue(headless), Json = parse.GetValue(json), KeepRunning = parse.GetValue(keepRunning),
+        Headless = parse.GetValue(headless), Json = parse.GetValue(json), Live = parse.GetValue(live), KeepRunning = parse.GetValue(keepRunning), Port = parse.GetValue(port),
     };
-    if (options.KeepRunning)
-    {
-        // The validators run in process on a virtual clock; serving them over gRPC needs the PhoenixNode host (issue #7).
-        await Console.Error.WriteLineAsync("--keep-running is not available yet: the devnet's validators do not expose gRPC endpoints. Use Phoenix.Validator (docs/operator-guide.md).");
-        return 2;
-    }
-
     if (options.Validate() is { Count: > 0 } errors)
     {
         await Console.Error.WriteLineAsync(string.Join(Environment.NewLine, errors));
         return 2;
     }
 
-    var summary = await DevnetApp.RunAsync(options, AnsiConsole.Console, cancellationToken);
-    return summary.Completed && summary.Invariants.Intact ? 0 : 1;
+    try
+    {
+        var summary = await DevnetApp.RunAsync(options, AnsiConsole.Console, cancellationToken);
+        return summary.Completed && summary.Invariants.Intact ? 0 : 1;
+    }
+    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+    {
+        await Console.Error.WriteLineAsync("Cancelled before the job settled.");
+        return 130;
+    }
 });
 
-// 3. Go.
-return await root.Parse(args).InvokeAsync();
+// 3. Go. Ctrl+C cancels the token; stopping 4 nodes takes a few seconds, so allow more than the default 2 s.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });

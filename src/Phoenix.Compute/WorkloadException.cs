@@ -26,6 +26,12 @@ public enum WorkloadErrorCode
 
     /// <summary>The model's graph cannot be traced (for example it has no nodes).</summary>
     NotTraceable = 8,
+
+    /// <summary>An exact-mode task names a determinism class other than the executor's: its results could not be checked by hash.</summary>
+    DeterminismClassMismatch = 9,
+
+    /// <summary>The execution provider that was asked for explicitly (CUDA) is not available; nothing falls back silently.</summary>
+    ExecutionProviderUnavailable = 10,
 }
 
 /// <summary>

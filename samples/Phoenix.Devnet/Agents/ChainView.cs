@@ -12,30 +12,30 @@ using Phoenix.Protocol.Wire.State;
 namespace Phoenix.Devnet.Agents;
 
 /// <summary>
-/// What every agent sees after a block: the committed state (read under a lock, because agents run concurrently),
+/// What every agent sees after a block: validator 0's committed state (read through <see cref="IDevnetChain.Read{T}"/>, because agents run concurrently),
 /// the block's hash, time and events, and the market's records. Agents only read; they act by returning transactions.
 /// </summary>
 public sealed class ChainView
 {
-    private readonly IStateReader _state;
-    private readonly Lock _lock;
+    private readonly IDevnetChain _chain;
 
-    internal ChainView(IStateReader state, Lock stateLock, CommittedBlock block, ChainParameters parameters)
+    internal ChainView(IDevnetChain chain, CommittedBlock block)
     {
-        _state = state;
-        _lock = stateLock;
+        _chain = chain;
         Block = block;
-        Parameters = parameters;
-        lock (_lock)
+        (Parameters, Tasks, Batches, Disputes, Price) = chain.Read(app =>
         {
-            Tasks = ReadAll(id => TaskMarketModule.GetTask(state, id));
-            Batches = ReadAll(id => TaskMarketModule.GetBatch(state, id));
-            Disputes = ReadAll(id => TaskMarketModule.GetDispute(state, id));
-            Price = OracleModule.GetPrice(state, block.Time, parameters);
-        }
+            var state = app.CommittedState;
+            return (app.Parameters, ReadAll(id => TaskMarketModule.GetTask(state, id)), ReadAll(id => TaskMarketModule.GetBatch(state, id)),
+                ReadAll(id => TaskMarketModule.GetDispute(state, id)), OracleModule.GetPrice(state, block.Time, app.Parameters));
+        });
     }
 
-    /// <summary>The block just committed.</summary>
+    /// <summary>
+    /// The block just committed (on the live backend, when the agents fell behind, the newest of several blocks, carrying the
+    /// events and transaction results of all of them). Everything else the view reads is validator 0's committed state now,
+    /// which on the live backend may already be a block or two further.
+    /// </summary>
     public CommittedBlock Block { get; }
 
     /// <summary>The block height.</summary>
@@ -65,48 +65,41 @@ public sealed class ChainView
     /// <summary>An account's next sequence number.</summary>
     /// <param name="address">The account.</param>
     /// <returns>The sequence.</returns>
-    public ulong Sequence(Address address)
-    {
-        lock (_lock)
-        {
-            return AuthModule.GetAccount(_state, address).Sequence;
-        }
-    }
+    public ulong Sequence(Address address) => _chain.Read(app => AuthModule.GetAccount(app.CommittedState, address).Sequence);
 
     /// <summary>An account's balance.</summary>
     /// <param name="address">The account.</param>
     /// <param name="denom">The denomination.</param>
     /// <returns>Base units.</returns>
-    public UInt128 Balance(Address address, Denom denom)
-    {
-        lock (_lock)
-        {
-            return BankModule.GetBalance(_state, address, denom).Value;
-        }
-    }
+    public UInt128 Balance(Address address, Denom denom) => _chain.Read(app => BankModule.GetBalance(app.CommittedState, address, denom).Value);
 
     /// <summary>bTASK an account earned in the market and has not redeemed.</summary>
     /// <param name="address">The miner.</param>
     /// <returns>ubtask.</returns>
-    public UInt128 RedeemableCredit(Address address)
-    {
-        lock (_lock)
-        {
-            return TaskMarketModule.RedeemableCredit(_state, address);
-        }
-    }
+    public UInt128 RedeemableCredit(Address address) => _chain.Read(app => TaskMarketModule.RedeemableCredit(app.CommittedState, address));
 
     /// <summary>The state of one unit.</summary>
     /// <param name="taskId">The task.</param>
     /// <param name="unit">The unit index.</param>
     /// <returns>The unit's state and batch.</returns>
-    public (UnitState State, ulong BatchId) Unit(ulong taskId, uint unit)
+    public (UnitState State, ulong BatchId) Unit(ulong taskId, uint unit) => _chain.Read(app => TaskMarketModule.GetUnit(app.CommittedState, taskId, unit));
+
+    /// <summary>The states of every unit of every task, counted (one consistent read).</summary>
+    /// <returns>Units by state.</returns>
+    public IReadOnlyDictionary<UnitState, int> UnitCounts() => _chain.Read(app =>
     {
-        lock (_lock)
+        var counts = new Dictionary<UnitState, int>();
+        foreach (var task in Tasks)
         {
-            return TaskMarketModule.GetUnit(_state, taskId, unit);
+            for (uint u = 0; u < task.Units; u++)
+            {
+                var s = TaskMarketModule.GetUnit(app.CommittedState, task.Id, u).State;
+                counts[s] = counts.GetValueOrDefault(s) + 1;
+            }
         }
-    }
+
+        return counts;
+    });
 
     /// <summary>Whether an event type matches a name, with or without a module prefix.</summary>
     /// <param name="e">The event.</param>

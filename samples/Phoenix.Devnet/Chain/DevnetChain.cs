@@ -7,7 +7,6 @@ using Phoenix.Protocol.Application;
 using Phoenix.Protocol.Genesis;
 using Phoenix.Protocol.Modules;
 using Phoenix.Protocol.Primitives;
-using Phoenix.Protocol.State;
 
 namespace Phoenix.Devnet.Chain;
 
@@ -17,7 +16,40 @@ namespace Phoenix.Devnet.Chain;
 /// <param name="Time">The BFT time.</param>
 /// <param name="TxCount">Transactions in the block.</param>
 /// <param name="Result">The application's FinalizeBlock response (events and per-tx results).</param>
-public sealed record CommittedBlock(long Height, Hash32 Hash, Timestamp Time, int TxCount, FinalizeBlockResponse Result);
+public sealed record CommittedBlock(long Height, Hash32 Hash, Timestamp Time, int TxCount, FinalizeBlockResponse Result)
+{
+    /// <summary>
+    /// Several consecutive blocks as one: the newest block's height, hash and time, with the transaction results and
+    /// events of all of them in order (what the agents see when they fell behind the live chain).
+    /// </summary>
+    /// <param name="blocks">One or more blocks, in height order.</param>
+    /// <returns>The merged block (the block itself when there is one).</returns>
+    /// <exception cref="ArgumentException">No blocks.</exception>
+    public static CommittedBlock Merge(IReadOnlyList<CommittedBlock> blocks)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        if (blocks.Count == 0)
+        {
+            throw new ArgumentException("At least one block is needed.", nameof(blocks));
+        }
+
+        if (blocks.Count == 1)
+        {
+            return blocks[0];
+        }
+
+        var last = blocks[^1];
+        return last with
+        {
+            TxCount = blocks.Sum(b => b.TxCount),
+            Result = last.Result with
+            {
+                TxResults = [.. blocks.SelectMany(b => b.Result.TxResults)],
+                Events = [.. blocks.SelectMany(b => b.Result.Events)],
+            },
+        };
+    }
+}
 
 /// <summary>
 /// Four (or more) validators, each with its own data directory (RocksDB application state, consensus WAL, signer
@@ -25,9 +57,10 @@ public sealed record CommittedBlock(long Height, Hash32 Hash, Timestamp Time, in
 /// the network one block at a time, so the run is reproducible and never waits on the wall clock; agents do their
 /// (real) compute between blocks.
 /// </summary>
-/// <remarks>Single-threaded: only the driver calls <see cref="NextBlock"/>, <see cref="Submit"/> and <see cref="State"/>.</remarks>
-public sealed class DevnetChain : IDisposable
+/// <remarks>Only the driver calls <see cref="NextBlocksAsync"/> and <see cref="Submit"/>; <see cref="Read{T}"/> may be called concurrently.</remarks>
+public sealed class DevnetChain : IDevnetChain
 {
+    private readonly Lock _readLock = new();
     private readonly SimulatedNetwork _network;
     private readonly List<ValidatorNode> _nodes = [];
     private readonly Queue<CommittedBlock> _committed = new();
@@ -76,17 +109,18 @@ public sealed class DevnetChain : IDisposable
     /// <summary>The genesis every validator started from.</summary>
     public Genesis Genesis { get; }
 
-    /// <summary>The data directory of each validator.</summary>
+    /// <inheritdoc />
     public IReadOnlyList<string> DataDirectories => [.. _nodes.Select(n => n.Directory)];
 
-    /// <summary>The application of validator 0 (committed state after the last block).</summary>
-    public PhoenixApplication App => _nodes[0].App;
-
-    /// <summary>The committed state of validator 0.</summary>
-    public IStateReader State => _nodes[0].App.CommittedState;
-
-    /// <summary>The last committed height on validator 0.</summary>
+    /// <inheritdoc />
     public long Height => _nodes[0].App.LastHeight;
+
+    /// <inheritdoc />
+    public bool RealTime => false;
+
+    /// <inheritdoc />
+    /// <remarks>Always empty: these validators talk over the in-process simulated network.</remarks>
+    public IReadOnlyList<Uri> Endpoints => [];
 
     /// <summary>Starts the validators.</summary>
     /// <param name="genesis">The genesis.</param>
@@ -109,9 +143,18 @@ public sealed class DevnetChain : IDisposable
         return new DevnetChain(genesis, consensusKeys, dataDir, timeouts);
     }
 
-    /// <summary>Gossips a transaction to every validator's mempool (each runs CheckTx).</summary>
-    /// <param name="tx">The signed transaction.</param>
-    /// <returns>Validator 0's admission verdict.</returns>
+    /// <inheritdoc />
+    public T Read<T>(Func<PhoenixApplication, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        lock (_readLock)
+        {
+            return read(_nodes[0].App);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Gossips the transaction to every validator's mempool at once.</remarks>
     public MempoolAdmission Submit(byte[] tx)
     {
         var first = _nodes[0].Mempool.Add(tx);
@@ -121,6 +164,14 @@ public sealed class DevnetChain : IDisposable
         }
 
         return first;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Runs the simulated network until validator 0 commits the next block (at most 10 virtual minutes).</remarks>
+    public Task<IReadOnlyList<CommittedBlock>> NextBlocksAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<IReadOnlyList<CommittedBlock>>([NextBlock()]);
     }
 
     /// <summary>Runs the network until validator 0 commits the next block (at most 10 virtual minutes).</summary>
@@ -136,22 +187,24 @@ public sealed class DevnetChain : IDisposable
         return _committed.Dequeue();
     }
 
-    /// <summary>Runs until every validator has reached validator 0's height, then compares their app hashes there.</summary>
-    /// <returns>The distinct app hashes at that height (one entry when all validators agree).</returns>
-    public IReadOnlyList<string> AppHashesAtCommonHeight()
+    /// <inheritdoc />
+    /// <remarks>Runs the simulated network (at most 60 virtual seconds) until the others catch up.</remarks>
+    public Task<IReadOnlyList<string>> AppHashesAtCommonHeightAsync(CancellationToken cancellationToken)
     {
         var target = Height;
         _network.RunUntil(() => _nodes.All(n => n.App.LastHeight >= target), TimeSpan.FromSeconds(60));
-        return [.. _nodes.Select(n => n.AppHashes.TryGetValue(target, out var h) ? h : $"validator-{n.Index} did not reach {target}").Distinct()];
+        return Task.FromResult<IReadOnlyList<string>>([.. _nodes.Select(n => n.AppHashes.TryGetValue(target, out var h) ? h : $"validator-{n.Index} did not reach {target}").Distinct()]);
     }
 
     /// <inheritdoc />
-    public void Dispose()
+    public ValueTask DisposeAsync()
     {
         foreach (var node in _nodes)
         {
             node.Dispose();
         }
+
+        return ValueTask.CompletedTask;
     }
 
     private sealed class ValidatorNode : IDisposable

@@ -19,14 +19,52 @@ public static class ConsoleView
     public static IRenderable Banner(DevnetOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var p = DevnetGenesis.Parameters;
+        var live = options.UsesLiveBackend;
+        var p = live ? DevnetGenesis.LiveParameters : DevnetGenesis.Parameters;
+        var backend = live
+            ? "4 validators as real nodes (gRPC on loopback, embedded Tendermint engine)"
+            : "4 validators (embedded Tendermint engine, in-process network)";
+        var clock = live
+            ? "Chain time is the wall clock: the validators commit about one block a second."
+            : "Chain time is virtual: blocks come as fast as the work allows.";
         return new Panel(new Markup(
-            $"[bold]Phoenix devnet[/]: 4 validators (embedded Tendermint engine), 2 honest miners, 1 cheating miner, an auditor, a market maker and a buyer.\n" +
+            $"[bold]Phoenix devnet[/]: {backend}, 2 honest miners, 1 cheating miner, an auditor, a market maker and a buyer.\n" +
             $"Job: embed {options.Units} passages with all-MiniLM-L6-v2 (ONNX Runtime, exact verification), {options.BatchSize} units per batch.\n" +
-            $"[yellow]Shortened devnet clock[/]: challenge window {p.ChallengeWindowSeconds} s (mainnet 2 h), dispute move timeout {p.DisputeMoveTimeoutSeconds} s (1 h), " +
-            $"buy-back every {p.BuyBackEpochSeconds} s (hourly). Chain time is virtual: blocks come as fast as the work allows."))
-            .Header("phoenix-devnet-1");
+            $"[yellow]{ShortenedClock(p.ChallengeWindowSeconds, p.DisputeMoveTimeoutSeconds, p.BuyBackEpochSeconds)}[/]. {clock}"))
+            .Header(DevnetGenesis.ChainId);
     }
+
+    /// <summary>The network's endpoints, chain id and guest accounts (live backend).</summary>
+    /// <param name="network">The network.</param>
+    /// <param name="keepRunning">Whether the network stays up after the job.</param>
+    /// <returns>The renderable.</returns>
+    public static IRenderable Network(NetworkSummary network, bool keepRunning)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var grid = new Grid().AddColumn().AddColumn();
+        grid.AddRow("[bold]chain id[/]", DevnetGenesis.ChainId);
+        for (var i = 0; i < network.Endpoints.Count; i++)
+        {
+            grid.AddRow($"[bold]validator-{i}[/]", Markup.Escape(network.Endpoints[i]) + "  [dim](gRPC: NodeService, BlobService, peers)[/]");
+        }
+
+        if (network.AccountsFile is { } accounts)
+        {
+            grid.AddRow("[bold]guest accounts[/]", Markup.Escape(accounts) + "  [dim](addresses and mnemonics; funded in genesis)[/]");
+            grid.AddRow("[bold]try[/]", Markup.Escape($"dotnet run --project samples/Phoenix.Buyer -- init --mnemonic \"<guest-buyer phrase>\" --node {(network.Endpoints.Count > 0 ? network.Endpoints[0] : "<endpoint>")}"));
+        }
+
+        grid.AddRow("[bold]homes[/]", Markup.Escape(string.Join(", ", network.Homes)));
+        return new Panel(grid).Header(keepRunning ? "network (stays up after the job until Ctrl+C)" : "network");
+    }
+
+    /// <summary>What the screen says about the shortened protocol clock.</summary>
+    /// <param name="challengeWindow">Challenge window, seconds.</param>
+    /// <param name="moveTimeout">Dispute move timeout, seconds.</param>
+    /// <param name="buyBack">Buy-back epoch, seconds.</param>
+    /// <returns>One line.</returns>
+    public static string ShortenedClock(long challengeWindow, long moveTimeout, long buyBack)
+        => $"Shortened devnet clock: challenge window {challengeWindow} s (mainnet 2 h), dispute move timeout {moveTimeout} s (1 h), buy-back every {buyBack} s (hourly)";
 
     /// <summary>The live view after a block.</summary>
     /// <param name="progress">The state after the block.</param>
@@ -35,19 +73,12 @@ public static class ConsoleView
     {
         ArgumentNullException.ThrowIfNull(progress);
         var view = progress.View;
-        var units = new Dictionary<UnitState, int>();
-        foreach (var task in view.Tasks)
-        {
-            for (uint u = 0; u < task.Units; u++)
-            {
-                var s = view.Unit(task.Id, u).State;
-                units[s] = units.GetValueOrDefault(s) + 1;
-            }
-        }
-
+        var units = view.UnitCounts();
+        var n = progress.Network;
         var chain = new Grid().AddColumn().AddColumn();
         chain.AddRow("[bold]height[/]", view.Height.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        chain.AddRow("[bold]chain time[/]", $"+{view.Time.Seconds - 1_767_225_600} s");
+        chain.AddRow("[bold]chain time[/]", $"+{view.Time.Seconds - progress.GenesisTime.Seconds} s ({(n.Clock == "live" ? "wall clock" : "virtual")})");
+        chain.AddRow("[bold]clock[/]", "[yellow]" + ShortenedClock(n.ChallengeWindowSeconds, n.DisputeMoveTimeoutSeconds, n.BuyBackEpochSeconds) + "[/]");
         chain.AddRow("[bold]oracle[/]", view.Price.IsValid ? $"{view.Price.PriceMicroUsd / 1e6:0.00} USD/PHNX" : "stale");
         chain.AddRow("[bold]units[/]", string.Join("  ", Enum.GetValues<UnitState>().Select(s => $"{s}: {units.GetValueOrDefault(s)}")));
         chain.AddRow("[bold]disputes[/]", $"open {view.Disputes.Count(d => d.Phase != 0)}, resolved {progress.Ledger.Disputes.Count}, slashes {progress.Ledger.Slashes.Count}");
@@ -63,6 +94,21 @@ public static class ConsoleView
         return new Rows(new Panel(chain).Header("chain"), balances, new Panel(activity).Header("activity"));
     }
 
+    /// <summary>One line of progress, for output that is not an interactive terminal.</summary>
+    /// <param name="progress">The state after a block.</param>
+    /// <returns>The line (plain text).</returns>
+    public static string ProgressLine(DevnetProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var view = progress.View;
+        var units = view.UnitCounts();
+        var ledger = progress.Ledger;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"height {view.Height}, +{view.Time.Seconds - progress.GenesisTime.Seconds} s: units {string.Join(" ", units.OrderBy(u => u.Key).Select(u => $"{u.Key} {u.Value}"))}; " +
+            $"disputes open {view.Disputes.Count(d => d.Phase != 0)}, resolved {ledger.Disputes.Count}; slashes {ledger.Slashes.Count}; " +
+            $"burned {Fmt.Tokens(ledger.PhnxBurnedByMinting)} PHNX by minting, {Fmt.Tokens(ledger.PhnxBurnedByBuyBack)} by buy-back");
+    }
+
     /// <summary>Writes the settlement table.</summary>
     /// <param name="console">Where to write.</param>
     /// <param name="summary">The summary.</param>
@@ -70,7 +116,7 @@ public static class ConsoleView
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(summary);
-        console.Write(new Rule($"[bold]Settlement[/] at height {summary.Height} (+{summary.ChainSeconds} s chain time, {summary.WallSeconds} s wall)"));
+        console.Write(new Rule($"[bold]Settlement[/] at height {summary.Height} (+{summary.ChainSeconds} s {(summary.Network.Clock == "live" ? "wall-clock" : "virtual")} chain time, {summary.WallSeconds} s wall)"));
         var people = new Table().AddColumns("participant", "role", "units paid", "bTASK minted", "SPARK redeemed", "PHNX", "SPARK", "slashed");
         foreach (var p in summary.Participants)
         {

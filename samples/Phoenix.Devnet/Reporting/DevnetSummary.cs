@@ -9,10 +9,13 @@ public sealed record DevnetSummary
     /// <summary>Whether the job settled (every unit final, results verified, bTASK redeemed, a buy-back after the last payout).</summary>
     public required bool Completed { get; init; }
 
+    /// <summary>Which backend ran the job and how to reach it.</summary>
+    public required NetworkSummary Network { get; init; }
+
     /// <summary>The last height.</summary>
     public required long Height { get; init; }
 
-    /// <summary>Chain (virtual) seconds from genesis to the last block.</summary>
+    /// <summary>Chain seconds from genesis to the last block (virtual on the default backend, wall-clock on the live one).</summary>
     public required long ChainSeconds { get; init; }
 
     /// <summary>Wall-clock seconds the run took.</summary>
@@ -100,3 +103,14 @@ public sealed record InvariantSummary(bool Intact, IReadOnlyList<InvariantCheck>
 /// <param name="Ok">Whether it holds.</param>
 /// <param name="Detail">The numbers behind it.</param>
 public sealed record InvariantCheck(string Name, bool Ok, string Detail);
+
+/// <summary>The network the job ran on.</summary>
+/// <param name="Clock"><c>virtual</c> (in-process simulated network, the default) or <c>live</c> (real nodes on loopback gRPC, wall clock).</param>
+/// <param name="Endpoints">Each validator's gRPC endpoint (empty on the virtual backend).</param>
+/// <param name="Homes">Each validator's data or home directory (deleted at exit unless <c>--data-dir</c> was given).</param>
+/// <param name="AccountsFile">The file listing the funded guest accounts and their mnemonics (live backend), or null.</param>
+/// <param name="ChallengeWindowSeconds">The shortened challenge window.</param>
+/// <param name="DisputeMoveTimeoutSeconds">The shortened dispute move timeout.</param>
+/// <param name="BuyBackEpochSeconds">The shortened buy-back epoch.</param>
+public sealed record NetworkSummary(string Clock, IReadOnlyList<string> Endpoints, IReadOnlyList<string> Homes, string? AccountsFile,
+    long ChallengeWindowSeconds, long DisputeMoveTimeoutSeconds, long BuyBackEpochSeconds);

@@ -20,8 +20,9 @@ public sealed class FileBlobStoreOptions
 }
 
 /// <summary>
-/// The durable, file-backed <see cref="IBlobStore"/> that nodes, miners and validators use: one file per
-/// blob, named by its content id (<c>root/ab/abcd….blob</c>).
+/// The durable, file-backed <see cref="IBlobStore"/> that miners and validator agents use as their local
+/// cache: one file per blob, named by its content id (<c>root/ab/abcd….blob</c>). A node keeps its own blobs
+/// in its data directory instead (Phoenix.Node's <c>KeyValueBlobStore</c>; docs/decisions.md D5).
 /// </summary>
 /// <remarks>
 /// <para>Writes are atomic: bytes go to a temporary file, are flushed to disk, then renamed into place,

@@ -9,6 +9,12 @@ internal static class ExceptionMessages
     public const string NotATensorProto = "The bytes are not a valid ONNX TensorProto.";
     public const string NotAUnitBlob = "The bytes are not a valid Phoenix unit blob (an ONNX SequenceProto of tensors).";
     public const string NotAModel = "The bytes are not a valid ONNX ModelProto.";
+    public const string CudaNotListed = "The CUDA execution provider was asked for, but ONNX Runtime in this process does not list it (reference Microsoft.ML.OnnxRuntime.Gpu and install the CUDA runtime, or use Auto or Cpu).";
+
+    public static string CudaFailed(string why) => $"The CUDA execution provider was asked for but could not be used: {why}";
+
+    public static string DeterminismClassMismatch(string task, string own)
+        => $"The task's exact results must be bit-identical in determinism class '{task}', but this executor runs in '{own}'.";
 
     public static string TensorSizeMismatch(string name, long count, int size, int actual)
         => string.Create(CultureInfo.InvariantCulture, $"Tensor '{name}' has {count} elements of {size} bytes but {actual} data bytes.");
@@ -22,6 +28,8 @@ internal static class ExceptionMessages
     public static string ExternalData(string name) => $"Tensor '{name}' uses external data, which is not supported.";
 
     public static string NegativeDimension(string name) => $"Tensor '{name}' has a negative dimension.";
+
+    public static string TensorTooLarge(string name) => $"Tensor '{name}' has more elements than fit in a 64-bit count.";
 
     public static string DuplicateTensorName(string name) => $"The unit holds two tensors named '{name}'.";
 

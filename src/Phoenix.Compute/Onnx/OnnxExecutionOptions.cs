@@ -8,6 +8,13 @@ public enum ExecutionProviderPreference
 
     /// <summary>Always CPU.</summary>
     Cpu = 1,
+
+    /// <summary>
+    /// Always CUDA, never CPU: creating the runner throws <see cref="WorkloadException"/> with
+    /// <see cref="WorkloadErrorCode.ExecutionProviderUnavailable"/> when ONNX Runtime does not list the CUDA provider,
+    /// and so does a run whose session cannot be created with it (no fall-back).
+    /// </summary>
+    Cuda = 2,
 }
 
 /// <summary>Options of <see cref="OnnxModelRunner"/> and the <c>onnx/v1</c> executor and verifier.</summary>
@@ -47,6 +54,17 @@ public sealed class OnnxExecutionOptions
     /// <summary>How many models keep a loaded session; the least recently used is released beyond it.</summary>
     /// <value>Default 4.</value>
     public int MaxCachedModels { get; set; } = 4;
+
+    /// <summary>
+    /// Relative tolerance of the cross-class rule: an exact-mode result made in another determinism class than the
+    /// verifier's is compared element-wise with <c>|claimed − expected| ≤ atol + rtol·|expected|</c>.
+    /// </summary>
+    /// <value>Default 1e-3 (ONNX's backend test rule for float32 models).</value>
+    public double CrossClassRelativeTolerance { get; set; } = 1e-3;
+
+    /// <summary>Absolute tolerance of the cross-class rule (<see cref="CrossClassRelativeTolerance"/>).</summary>
+    /// <value>Default 1e-5 (the absolute error ONNX Runtime's maintainers give for results across machines).</value>
+    public double CrossClassAbsoluteTolerance { get; set; } = 1e-5;
 
     /// <summary>Whether the executor computes the execution-trace commitment of every unit.</summary>
     /// <value>Default <see langword="true"/>; a miner must submit a trace root.</value>

@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
@@ -40,8 +38,8 @@ public sealed record TracedRunResult(IReadOnlyList<OnnxTensor> Outputs, Executio
 /// </remarks>
 public sealed class OnnxModelRunner : IDisposable
 {
-    private const string CudaProvider = "CUDAExecutionProvider";
-    private const string CpuProvider = "CPUExecutionProvider";
+    internal const string CudaProvider = "CUDAExecutionProvider";
+    internal const string CpuProvider = "CPUExecutionProvider";
 
     private readonly OnnxExecutionOptions _options;
     private readonly TimeProvider _time;
@@ -49,37 +47,76 @@ public sealed class OnnxModelRunner : IDisposable
     private readonly Lock _gate = new();
     private readonly LinkedList<LoadedModel> _lru = new();
     private readonly Dictionary<Hash32, LinkedListNode<LoadedModel>> _cache = [];
+    private readonly bool _cudaListed;
     private bool _cudaFailed;
+    private DeterminismClass? _cpuClass;
+    private DeterminismClass? _cudaClass;
 
     /// <summary>Creates a runner.</summary>
     /// <param name="options">Execution options; defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">Clock for per-unit time limits; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">Logger.</param>
+    /// <exception cref="WorkloadException"><see cref="ExecutionProviderPreference.Cuda"/> was asked for but ONNX Runtime in
+    /// this process does not list the CUDA provider (<see cref="WorkloadErrorCode.ExecutionProviderUnavailable"/>).</exception>
     public OnnxModelRunner(OnnxExecutionOptions? options = null, TimeProvider? timeProvider = null, ILogger<OnnxModelRunner>? logger = null)
+        : this(options, timeProvider, logger, IsCudaAvailable)
+    {
+    }
+
+    /// <summary>Creates a runner that believes CUDA is (or is not) listed: lets tests drive the CUDA paths on a CPU-only build.</summary>
+    internal OnnxModelRunner(OnnxExecutionOptions? options, TimeProvider? timeProvider, ILogger? logger, bool cudaListed)
     {
         _options = options ?? new OnnxExecutionOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxCachedModels, 1);
+        if (!Enum.IsDefined(_options.ExecutionProvider))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.ExecutionProvider, "Unknown execution provider preference.");
+        }
+
+        _cudaListed = cudaListed;
+        if (_options.ExecutionProvider == ExecutionProviderPreference.Cuda && !cudaListed)
+        {
+            throw new WorkloadException(WorkloadErrorCode.ExecutionProviderUnavailable, ExceptionMessages.CudaNotListed);
+        }
+
         _time = timeProvider ?? TimeProvider.System;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = logger ?? NullLogger.Instance;
         Log.ExecutionProviderSelected(_logger, ExecutionProvider, DeterminismClass);
     }
 
     /// <summary>Whether ONNX Runtime in this process lists the CUDA execution provider.</summary>
     public static bool IsCudaAvailable { get; } = DetectCuda();
 
-    /// <summary>The execution provider sessions are created for.</summary>
+    /// <summary>The version of ONNX Runtime in this process.</summary>
+    public static string RuntimeVersion { get; } = OrtEnv.Instance().GetVersionString();
+
+    /// <summary>
+    /// The execution provider sessions are created for: CUDA when it was asked for, or under
+    /// <see cref="ExecutionProviderPreference.Auto"/> while it is listed and has not failed; CPU otherwise.
+    /// </summary>
     public string ExecutionProvider => WantsCuda ? CudaProvider : CpuProvider;
 
     /// <summary>
-    /// The determinism class results are bit-identical within: ONNX Runtime version, execution
-    /// provider, CPU architecture and instruction-set path, and the session profile.
+    /// The determinism class this runner's results are bit-identical within (ONNX Runtime version, execution
+    /// provider, instruction-set path, pinned session options); it follows <see cref="ExecutionProvider"/>, so a
+    /// CUDA fall-back changes it.
     /// </summary>
-    public string DeterminismClass => $"ort-{OrtEnv.Instance().GetVersionString()}/{ExecutionProvider}/{IsaPath()}/{(_options.Deterministic ? "det-1t-seq-noopt" : "fast")}";
+    public DeterminismClass Determinism => WantsCuda
+        ? _cudaClass ??= Onnx.DeterminismClass.For(RuntimeVersion, CudaProvider, _options)
+        : _cpuClass ??= Onnx.DeterminismClass.For(RuntimeVersion, CpuProvider, _options);
+
+    /// <summary>The canonical string of <see cref="Determinism"/>, as a task's <c>WorkloadSpec.DeterminismClass</c> names it.</summary>
+    public string DeterminismClass => Determinism.ToString();
 
     /// <summary>The options in use.</summary>
     public OnnxExecutionOptions Options => _options;
 
-    private bool WantsCuda => _options.ExecutionProvider == ExecutionProviderPreference.Auto && IsCudaAvailable && !Volatile.Read(ref _cudaFailed);
+    private bool WantsCuda => _options.ExecutionProvider switch
+    {
+        ExecutionProviderPreference.Cuda => true,
+        ExecutionProviderPreference.Auto => _cudaListed && !Volatile.Read(ref _cudaFailed),
+        _ => false,
+    };
 
     /// <summary>Runs a model on named input tensors given as ONNX <c>TensorProto</c> bytes.</summary>
     /// <param name="model">The ONNX model bytes.</param>
@@ -329,11 +366,19 @@ public sealed class OnnxModelRunner : IDisposable
             try
             {
                 using var cudaOptions = CreateSessionOptions();
-                cudaOptions.AppendExecutionProvider_CUDA(_options.CudaDeviceId);
+                using var cuda = new OrtCUDAProviderOptions();
+                cuda.UpdateOptions(CudaProviderOptions(_options));
+                cudaOptions.AppendExecutionProvider_CUDA(cuda);
                 return new InferenceSession(modelBytes, cudaOptions);
             }
             catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
             {
+                if (_options.ExecutionProvider == ExecutionProviderPreference.Cuda)
+                {
+                    // Asked for CUDA explicitly: no silent fall-back, the caller gets a typed error.
+                    throw new WorkloadException(WorkloadErrorCode.ExecutionProviderUnavailable, ExceptionMessages.CudaFailed(ex.Message), ex);
+                }
+
                 Volatile.Write(ref _cudaFailed, true);
                 Log.CudaFallback(_logger, ex);
             }
@@ -348,6 +393,27 @@ public sealed class OnnxModelRunner : IDisposable
         {
             throw MapLoadError(ex);
         }
+    }
+
+    /// <summary>
+    /// The CUDA provider's options. In deterministic mode cuDNN uses its fixed default convolution algorithm instead of
+    /// benchmarking candidates when a session starts (which may pick a different algorithm in another process), and
+    /// TF32 is off so convolutions and matrix products keep full FP32 precision: measured on an H100, ResNet18 is then
+    /// bit-identical run to run and process to process (docs/performance.md, "CUDA").
+    /// </summary>
+    internal static Dictionary<string, string> CudaProviderOptions(OnnxExecutionOptions options)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["device_id"] = options.CudaDeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (options.Deterministic)
+        {
+            values["cudnn_conv_algo_search"] = "DEFAULT";
+            values["use_tf32"] = "0";
+        }
+
+        return values;
     }
 
     private SessionOptions CreateSessionOptions()
@@ -626,13 +692,6 @@ public sealed class OnnxModelRunner : IDisposable
         {
             return false;
         }
-    }
-
-    private static string IsaPath()
-    {
-        var arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
-        var isa = Avx512F.IsSupported ? "avx512" : Avx2.IsSupported ? "avx2" : Avx.IsSupported ? "avx" : AdvSimd.IsSupported ? "neon" : "base";
-        return $"{arch}-{isa}";
     }
 }
 

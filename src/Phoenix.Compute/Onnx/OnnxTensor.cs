@@ -77,7 +77,7 @@ public sealed class OnnxTensor
         RawData = rawData;
         var size = ElementSize(elementType);
         var count = ElementCountOf(_dimensions, name);
-        if (count * size != rawData.Length)
+        if (count > int.MaxValue || count * size != rawData.Length)
         {
             throw new WorkloadException(WorkloadErrorCode.InvalidTensor, ExceptionMessages.TensorSizeMismatch(name, count, size, rawData.Length));
         }
@@ -208,7 +208,12 @@ public sealed class OnnxTensor
                 throw new WorkloadException(WorkloadErrorCode.InvalidTensor, ExceptionMessages.NegativeDimension(name));
             }
 
-            count = checked(count * d);
+            if (d != 0 && count > long.MaxValue / d)
+            {
+                throw new WorkloadException(WorkloadErrorCode.InvalidTensor, ExceptionMessages.TensorTooLarge(name));
+            }
+
+            count *= d;
         }
 
         return count;

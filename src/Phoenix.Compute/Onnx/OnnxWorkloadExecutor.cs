@@ -9,10 +9,16 @@ namespace Phoenix.Compute.Onnx;
 /// <summary>
 /// The <c>onnx/v1</c> executor a miner runs: reads the unit's model and input blobs, runs the model
 /// (in trace mode when <see cref="OnnxExecutionOptions.CommitTrace"/> is on) and returns the output
-/// blob (<see cref="OnnxUnitFormat"/>), its content id and the trace root.
+/// blob (<see cref="OnnxUnitFormat"/>), its content id, the trace root and the determinism class it ran in.
 /// </summary>
-/// <remarks>Thread-safe. Units of one model share one cached session.</remarks>
-public sealed class OnnxWorkloadExecutor : IWorkloadExecutor
+/// <remarks>
+/// <para>Thread-safe. Units of one model share one cached session.</para>
+/// <para>An exact-mode task that names a determinism class other than the runner's
+/// (<see cref="OnnxModelRunner.Determinism"/>) is refused with <see cref="WorkloadErrorCode.DeterminismClassMismatch"/>
+/// before anything runs: its result could only be checked with tolerance, and a validator in the named class would
+/// reject it. A task that names no class runs in the runner's.</para>
+/// </remarks>
+public sealed partial class OnnxWorkloadExecutor : IWorkloadExecutor
 {
     private readonly OnnxModelRunner _runner;
     private readonly ILogger _logger;
@@ -44,9 +50,17 @@ public sealed class OnnxWorkloadExecutor : IWorkloadExecutor
 
         try
         {
-            var inputs = OnnxUnitFormat.Decode((await blobs.ReadAsync(unit.InputId, cancellationToken).ConfigureAwait(false)).Span);
+            var own = _runner.Determinism;
+            if (unit.Workload.Policy.Mode == VerificationMode.Exact && !string.IsNullOrEmpty(unit.Workload.DeterminismClass)
+                && (!DeterminismClass.TryParse(unit.Workload.DeterminismClass, out var named) || !named.Equals(own)))
+            {
+                throw new WorkloadException(WorkloadErrorCode.DeterminismClassMismatch, ExceptionMessages.DeterminismClassMismatch(unit.Workload.DeterminismClass, own.ToString()));
+            }
+
+            // The tensors share the blob's memory: no copy of the input on the managed heap.
+            var inputs = OnnxUnitFormat.DecodeShared(await blobs.ReadAsync(unit.InputId, cancellationToken).ConfigureAwait(false));
             var (blob, traceRoot) = await ExecuteToBlobAsync(unit.Workload.ModelId, blobs, inputs, _runner.Options.CommitTrace, cancellationToken).ConfigureAwait(false);
-            return new UnitResult(blob, Hash32.Sha256(blob), traceRoot);
+            return new UnitResult(blob, Hash32.Sha256(blob), traceRoot) { DeterminismClass = own.ToString() };
         }
         catch (WorkloadException ex)
         {

@@ -1,41 +1,64 @@
 using Phoenix.Node.Consensus.Tendermint;
 using Phoenix.Node.Consensus.Types;
+using Phoenix.Node.Storage;
+using Phoenix.Node.Storage.Internal;
+using Phoenix.Protocol.State;
 
 namespace Phoenix.Node.Api;
 
 /// <summary>
 /// An <see cref="ILightBlockSource"/> over the embedded engine: headers and seen commits come from the
-/// <see cref="IBlockStore"/>, validator sets are recorded from <see cref="TendermintEngine.BlockCommitted"/>.
+/// <see cref="IBlockStore"/>, validator sets are recorded from <see cref="TendermintEngine.BlockCommitted"/> and, when a
+/// key-value store is given, kept in it by hash, so heights committed before a restart are served after it.
 /// </summary>
 /// <remarks>
-/// <para>Create it before the engine starts: on start the engine replays the block store and raises
-/// <see cref="TendermintEngine.BlockCommitted"/> for every stored block, which rebuilds the validator history.
-/// Heights committed before it was attached are not served.</para>
-/// <para>Validator sets are kept once per change (not once per height); the proposer priorities in a served set are
-/// those of the first height of that run. Light clients do not use priorities (they are not hashed).</para>
+/// <para>Create it before the engine starts. Without a key-value store, the engine's start-up replay of the block store
+/// rebuilds the validator sets of the replayed heights only; heights committed before it was attached and not replayed
+/// are not served. With one (the node host passes its block store's), every set a header names is saved, by its hash,
+/// before the first block it signs is applied, and every stored height is served.</para>
+/// <para>A set is kept once per hash (not once per height); the proposer priorities in a served set are those of the
+/// first height that used it. Light clients do not use priorities (they are not hashed).</para>
 /// <para>Thread-safe: the engine writes from its loop, the API reads from request threads.</para>
 /// </remarks>
 public sealed class ConsensusLightBlockSource : ILightBlockSource
 {
     private readonly IBlockStore _store;
+    private readonly ValidatorSetStore? _sets;
     private readonly Lock _lock = new();
-    private readonly List<(long FromHeight, byte[] Hash, ValidatorSet Set)> _history = [];
+    private readonly Dictionary<string, ValidatorSet> _cache = new(StringComparer.Ordinal);
     private long _latest;
 
     /// <summary>Creates the source and subscribes to <paramref name="engine"/>'s commits.</summary>
     /// <param name="engine">The engine (not yet started).</param>
     /// <param name="store">The engine's block store (<see cref="TendermintEngineOptions.BlockStore"/>).</param>
-    public ConsensusLightBlockSource(TendermintEngine engine, IBlockStore store)
+    /// <param name="validatorSets">Where validator sets are kept durably (the node uses its block store's key-value store;
+    /// keys under prefix <c>0x21</c>), or <see langword="null"/> to keep them in memory only.</param>
+    public ConsensusLightBlockSource(TendermintEngine engine, IBlockStore store, IKeyValueStore? validatorSets = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         _store = store ?? throw new ArgumentNullException(nameof(store));
-        engine.BlockCommitted += (_, e) => Record(e.Block.Header, engine.State.LastValidators);
+        if (validatorSets is not null)
+        {
+            _sets = new ValidatorSetStore(validatorSets, validatorSets is RocksDbKeyValueStore rocks ? rocks.Path : "blocks");
+            _latest = store.Height;
+        }
+
+        engine.BlockCommitted += (_, e) =>
+        {
+            var state = engine.State;
+            Record(e.Block.Header, state.LastValidators);
+
+            // The sets of the next two heights are known now: keep them before their blocks can be stored.
+            Keep(state.Validators);
+            Keep(state.NextValidators);
+        };
     }
 
     /// <inheritdoc />
     public long LatestHeight => Volatile.Read(ref _latest);
 
     /// <inheritdoc />
+    /// <exception cref="StoreCorruptedException">The stored block or validator set is damaged.</exception>
     public ConsensusLightBlock? GetLightBlock(long height)
     {
         if (height <= 0 || height > LatestHeight)
@@ -43,14 +66,14 @@ public sealed class ConsensusLightBlockSource : ILightBlockSource
             return null;
         }
 
-        ValidatorSet? set;
-        lock (_lock)
+        var stored = _store.LoadBlock(height);
+        if (stored is null)
         {
-            set = Find(height);
+            return null;
         }
 
-        var stored = _store.LoadBlock(height);
-        return set is null || stored is null ? null : new ConsensusLightBlock(stored.Block.Header, stored.SeenCommit, set.Copy());
+        var set = Find(stored.Block.Header.ValidatorsHash);
+        return set is null ? null : new ConsensusLightBlock(stored.Block.Header, stored.SeenCommit, set.Copy());
     }
 
     /// <summary>Records the validator set that signed a committed header (the engine's <c>LastValidators</c> after the commit).</summary>
@@ -69,34 +92,50 @@ public sealed class ConsensusLightBlockSource : ILightBlockSource
             throw new InvalidOperationException($"The validator set recorded for height {header.Height} does not match the header's validators hash.");
         }
 
+        Keep(validators);
         lock (_lock)
         {
-            if (_history.Count == 0 || !_history[^1].Hash.AsSpan().SequenceEqual(hash))
-            {
-                _history.Add((header.Height, hash, validators.Copy()));
-            }
-
             Volatile.Write(ref _latest, Math.Max(_latest, header.Height));
         }
     }
 
-    private ValidatorSet? Find(long height)
+    private void Keep(ValidatorSet? set)
     {
-        int lo = 0, hi = _history.Count - 1, found = -1;
-        while (lo <= hi)
+        if (set is null)
         {
-            var mid = (lo + hi) / 2;
-            if (_history[mid].FromHeight <= height)
-            {
-                found = mid;
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
+            return;
         }
 
-        return found < 0 ? null : _history[found].Set;
+        var key = Convert.ToHexString(set.Hash());
+        lock (_lock)
+        {
+            if (_cache.ContainsKey(key))
+            {
+                return;
+            }
+
+            _sets?.SaveIfAbsent(set);
+            _cache[key] = set.Copy();
+        }
+    }
+
+    private ValidatorSet? Find(byte[] validatorsHash)
+    {
+        var key = Convert.ToHexString(validatorsHash);
+        lock (_lock)
+        {
+            if (_cache.TryGetValue(key, out var cached))
+            {
+                return cached;
+            }
+
+            if (_sets?.Load(validatorsHash) is { } loaded)
+            {
+                _cache[key] = loaded;
+                return loaded;
+            }
+
+            return null;
+        }
     }
 }

@@ -18,7 +18,8 @@ namespace Phoenix.Node.Blobs;
 /// <remarks>
 /// Errors: a malformed request is INVALID_ARGUMENT (a wrong hash names both hashes), a blob over the
 /// limit is RESOURCE_EXHAUSTED before any byte is buffered, an offset past the end is OUT_OF_RANGE, an
-/// unknown blob is NOT_FOUND, and stored bytes that fail their check are DATA_LOSS.
+/// unknown blob is NOT_FOUND, and stored bytes that fail their check are DATA_LOSS (a download first tries to repair
+/// them from peers; damaged bytes are never sent).
 /// </remarks>
 public sealed class BlobGrpcService : BlobService.BlobServiceBase
 {
@@ -160,9 +161,19 @@ public sealed class BlobGrpcService : BlobService.BlobServiceBase
 
     private async Task<ReadOnlyMemory<byte>> ReadOrFetchAsync(Hash32 id, bool allowPeers, CancellationToken ct)
     {
-        if (await TryReadAsync(id, ct).ConfigureAwait(false) is { } local)
+        BlobIntegrityException? damaged = null;
+        try
         {
-            return local;
+            if (await _store.TryGetAsync(id, ct).ConfigureAwait(false) is { } local)
+            {
+                return local;
+            }
+        }
+        catch (BlobIntegrityException ex)
+        {
+            // Never served; the store has dropped the bad copy, so a good one from a peer repairs it.
+            Log.IntegrityFailure(_logger, id, "local store", ex.Actual);
+            damaged = ex;
         }
 
         if (allowPeers && _options.FetchFromPeers && _peers is not null
@@ -179,6 +190,11 @@ public sealed class BlobGrpcService : BlobService.BlobServiceBase
             }
 
             return fetched;
+        }
+
+        if (damaged is not null)
+        {
+            throw Error(StatusCode.DataLoss, $"{damaged.Message} The damaged copy was removed and no peer could serve the blob.");
         }
 
         throw Error(StatusCode.NotFound, $"blob {id} is not available on this node{(allowPeers && _peers is not null ? " or its peers" : "")}");

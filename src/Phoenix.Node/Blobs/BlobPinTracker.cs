@@ -13,11 +13,13 @@ namespace Phoenix.Node.Blobs;
 /// <para>Two ways in: call <see cref="Pin"/>/<see cref="Release"/> directly, or feed committed application events to
 /// <see cref="Apply(AbciEvent)"/>: an event of type <see cref="PinEventType"/> with attributes <c>owner</c> and
 /// <c>cid</c> (hex content id, repeatable) pins; <see cref="UnpinEventType"/> with <c>owner</c> releases.</para>
-/// <para>Pins live in memory: after a restart the application re-announces them (or the host calls <see cref="Pin"/>
-/// for every open unit). Thread-safe.</para>
+/// <para>Durability: when the store is also an <see cref="IBlobPinJournal"/> (the node's <see cref="KeyValueBlobStore"/>
+/// is), every change of an owner's pins is journalled before the call returns and the tracker restores all owners and
+/// their pins when it is created, so pins survive a restart. Over another store pins live in memory and owners pin
+/// again after a restart. The node also rebuilds the pins of unfinished tasks from chain state when it starts.
+/// Thread-safe.</para>
 /// </remarks>
-/// <param name="store">The store whose blobs are pinned.</param>
-public sealed class BlobPinTracker(IBlobStore store)
+public sealed class BlobPinTracker
 {
     /// <summary>The event type that pins blobs for an owner.</summary>
     public const string PinEventType = "blob.pin";
@@ -25,9 +27,36 @@ public sealed class BlobPinTracker(IBlobStore store)
     /// <summary>The event type that releases an owner's pins.</summary>
     public const string UnpinEventType = "blob.unpin";
 
-    private readonly IBlobStore _store = store ?? throw new ArgumentNullException(nameof(store));
+    private readonly IBlobStore _store;
+    private readonly IBlobPinJournal? _journal;
     private readonly Dictionary<string, HashSet<Hash32>> _owners = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+
+    /// <summary>Creates a tracker over <paramref name="store"/>, restoring the owners it journals (if it is an <see cref="IBlobPinJournal"/>).</summary>
+    /// <param name="store">The store whose blobs are pinned.</param>
+    public BlobPinTracker(IBlobStore store)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _journal = store as IBlobPinJournal;
+        if (_journal is null)
+        {
+            return;
+        }
+
+        foreach (var (owner, ids) in _journal.LoadPinOwners())
+        {
+            var held = new HashSet<Hash32>();
+            foreach (var id in ids)
+            {
+                if (held.Add(id))
+                {
+                    _store.Pin(id);
+                }
+            }
+
+            _owners[owner] = held;
+        }
+    }
 
     /// <summary>Number of owners holding pins.</summary>
     public int OwnerCount
@@ -56,13 +85,42 @@ public sealed class BlobPinTracker(IBlobStore store)
                 _owners.Add(owner, held);
             }
 
+            var added = false;
             foreach (var id in ids)
             {
                 if (held.Add(id))
                 {
                     _store.Pin(id);
+                    added = true;
                 }
             }
+
+            if (added)
+            {
+                _journal?.SavePinOwner(owner, held);
+            }
+        }
+    }
+
+    /// <summary>The owners holding pins now (a snapshot).</summary>
+    /// <returns>The owners, in ordinal order.</returns>
+    public IReadOnlyList<string> Owners()
+    {
+        lock (_lock)
+        {
+            return [.. _owners.Keys.Order(StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>The blobs an owner pins (a snapshot).</summary>
+    /// <param name="owner">The owner.</param>
+    /// <returns>The blobs, empty when the owner holds no pins.</returns>
+    public IReadOnlyCollection<Hash32> PinnedBy(string owner)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        lock (_lock)
+        {
+            return _owners.TryGetValue(owner, out var held) ? [.. held] : [];
         }
     }
 
@@ -79,6 +137,7 @@ public sealed class BlobPinTracker(IBlobStore store)
                 return 0;
             }
 
+            _journal?.SavePinOwner(owner, []);
             foreach (var id in held)
             {
                 _store.Unpin(id);

@@ -17,4 +17,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = PhoenixEventId.BlobPeerFailed, EventName = "BlobPeerFailed", Level = LogLevel.Debug, Message = "Peer {Peer} could not serve blob {BlobId}: {Reason}")]
     public static partial void PeerFailed(ILogger logger, string peer, Hash32 blobId, string reason);
+
+    [LoggerMessage(EventId = PhoenixEventId.StoredBlobDamaged, EventName = "StoredBlobDamaged", Level = LogLevel.Error, Message = "Blob {BlobId} in {Store} is damaged and was removed (it will not be served): {Detail}")]
+    public static partial void StoredBlobDamaged(ILogger logger, Hash32 blobId, string store, string detail);
+
+    [LoggerMessage(EventId = PhoenixEventId.BlobPinsRestored, EventName = "BlobPinsRestored", Level = LogLevel.Information, Message = "Blob pins at start: {Owners} owners restored from the journal, {Tasks} unfinished tasks pinned from chain state, {Released} ended owners released")]
+    public static partial void PinsRestored(ILogger logger, int owners, int tasks, int released);
 }

@@ -59,6 +59,12 @@ public static class PhoenixEventId
     /// <summary>Blocks were pruned from the block store.</summary>
     public const int BlocksPruned = 3004;
 
+    /// <summary>A blob in the node's blob store failed its integrity check on read and was removed.</summary>
+    public const int StoredBlobDamaged = 3005;
+
+    /// <summary>Blob pins were restored or rebuilt from chain state when the node started.</summary>
+    public const int BlobPinsRestored = 3006;
+
     // API (4000-4999)
 
     /// <summary>A transaction was broadcast through the API.</summary>

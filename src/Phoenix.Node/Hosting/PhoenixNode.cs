@@ -87,7 +87,8 @@ public sealed class PhoenixNode : IAsyncDisposable
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The settings are invalid.</exception>
     /// <exception cref="FileNotFoundException">The genesis or key file is missing.</exception>
     /// <exception cref="InvalidDataException">The genesis, key file or signer state is damaged.</exception>
-    /// <exception cref="Storage.StoreCorruptedException">A data store is damaged; the node refuses to run on it.</exception>
+    /// <exception cref="Storage.StoreCorruptedException">A data store (blocks, state, transaction index or blobs) is damaged; the node refuses to run on it.</exception>
+    /// <exception cref="WalCorruptedException">The consensus WAL has a damaged record (other than a torn final one).</exception>
     public static Task<PhoenixNode> StartAsync(PhoenixNodeOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
         => StartAsync(options, loggerFactory, null, cancellationToken);
 

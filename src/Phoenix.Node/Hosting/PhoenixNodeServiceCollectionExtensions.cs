@@ -41,8 +41,10 @@ public static class PhoenixNodeServiceCollectionExtensions
         services.TryAddSingleton<IBlobPeerSource>(sp => new GrpcBlobPeerSource(
             options.Peers.Concat(options.Consensus.Peers.Values).Distinct(StringComparer.Ordinal).Select(p => new Uri(p)),
             sp.GetService<Logging.ILogger<GrpcBlobPeerSource>>()));
+        // The blob service and the pins use the node's own durable store (data/blobs), opened when the node starts.
+        services.TryAddSingleton<IBlobStore, NodeBlobStoreAdapter>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<NodeRuntime>().Pins ?? throw new InvalidOperationException("The node has not started."));
         services.AddPhoenixNodeApi();
-        services.TryAddSingleton<IBlobStore>(_ => new InMemoryBlobStore(options.Blobs.MaxBlobBytes));
         services.AddSingleton<NodeRuntime>();
         services.AddSingleton<NodeApiAdapter>();
         services.AddSingleton<INodeStatus>(sp => sp.GetRequiredService<NodeApiAdapter>());

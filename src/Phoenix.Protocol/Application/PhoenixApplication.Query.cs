@@ -21,6 +21,12 @@ public sealed partial class PhoenixApplication
     /// <item><c>/bank/balance/{address}/{denom}</c>: value = decimal base units (UTF-8); key = the balance key.</item>
     /// <item><c>/auth/account/{address}</c>: value = <c>phoenix.state.v1.Account</c>; key = the account key.</item>
     /// <item><c>/params</c>: value = the chain parameters as JSON (not proven).</item>
+    /// <item><c>/store/prefix</c>: data = a key prefix; only the last committed height (height 0 or that height).
+    /// Value = the entries under the prefix in key order, each as a 4-byte big-endian key length, the key, a
+    /// 4-byte big-endian value length and the value (at most <see cref="MaxPrefixEntries"/> entries, otherwise
+    /// <see cref="QueryErrors.InvalidRequest"/>). With <see cref="QueryRequest.Prove"/>, one proof op per entry,
+    /// in the same order. The sparse Merkle tree hashes keys, so the proofs show each entry is in the state but
+    /// cannot show that no entry was left out.</item>
     /// </list>
     /// With <see cref="QueryRequest.Prove"/>, <see cref="QueryResponse.ProofOps"/> holds one
     /// <see cref="StateProof.ProofType"/> op whose data is a <see cref="StateProof"/> for the raw key
@@ -60,6 +66,8 @@ public sealed partial class PhoenixApplication
 
                 key = AuthModule.AccountKey(account);
                 break;
+            case ["store", "prefix"]:
+                return QueryPrefix(request, height, root);
             case ["params"]:
                 return new QueryResponse(0, string.Empty, string.Empty, 0, ReadOnlyMemory<byte>.Empty, JsonSerializer.SerializeToUtf8Bytes(_parameters, GenesisJson.ParameterOptions), [], height, string.Empty);
             default:
@@ -69,6 +77,53 @@ public sealed partial class PhoenixApplication
         var value = _committed.GetProven(root, key, out var proof);
         IReadOnlyList<ProofOp> ops = request.Prove ? [new ProofOp(StateProof.ProofType, key, proof.ToBytes())] : [];
         return new QueryResponse(0, value is null ? "absent" : string.Empty, string.Empty, 0, key, present(value), ops, height, string.Empty);
+    }
+
+    /// <summary>The most entries one <c>/store/prefix</c> query returns.</summary>
+    public const int MaxPrefixEntries = 4096;
+
+    private QueryResponse QueryPrefix(QueryRequest request, long height, Hash32 root)
+    {
+        if (height != _committed.Height)
+        {
+            return QueryFailure(QueryErrors.InvalidRequest, "/store/prefix reads only the last committed height.", height);
+        }
+
+        if (request.Data.IsEmpty)
+        {
+            return QueryFailure(QueryErrors.InvalidRequest, "/store/prefix needs a non-empty key prefix.", height);
+        }
+
+        var keys = _committed.Scan(request.Data.Span);
+        if (keys.Count > MaxPrefixEntries)
+        {
+            return QueryFailure(QueryErrors.InvalidRequest, $"The prefix matches more than {MaxPrefixEntries} keys.", height);
+        }
+
+        using var buffer = new MemoryStream();
+        var ops = new List<ProofOp>();
+        Span<byte> length = stackalloc byte[4];
+        foreach (var (key, _) in keys)
+        {
+            // Values come from the tree at the answer's root, so a block committed during the scan cannot mix states.
+            if (_committed.GetProven(root, key, out var proof) is not { } value)
+            {
+                continue;
+            }
+
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, key.Length);
+            buffer.Write(length);
+            buffer.Write(key);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, value.Length);
+            buffer.Write(length);
+            buffer.Write(value);
+            if (request.Prove)
+            {
+                ops.Add(new ProofOp(StateProof.ProofType, key, proof.ToBytes()));
+            }
+        }
+
+        return new QueryResponse(0, string.Empty, string.Empty, 0, request.Data, buffer.ToArray(), ops, height, string.Empty);
     }
 
     private static QueryResponse QueryFailure(ResultCode code, string log, long height)

@@ -11,7 +11,8 @@ namespace Phoenix.Protocol.Blobs;
 /// <remarks>
 /// Implementations are thread-safe. Pinned blobs (referenced by an unfinished unit) are never
 /// removed by garbage collection. Phoenix.Protocol ships <see cref="InMemoryBlobStore"/>;
-/// Phoenix.Compute ships the durable file-backed store.
+/// Phoenix.Compute ships the durable file-backed store for miners and validator agents, Phoenix.Node
+/// the durable store a node keeps in its data directory (docs/decisions.md D5).
 /// </remarks>
 public interface IBlobStore : IBlobReader
 {
@@ -64,10 +65,21 @@ public sealed class BlobIntegrityException : Exception
         Actual = actual;
     }
 
+    /// <summary>Creates the exception for stored bytes that could not be read back intact at all (a storage-level checksum failed before the content could be hashed).</summary>
+    /// <param name="id">The expected id.</param>
+    /// <param name="detail">What the store found.</param>
+    /// <param name="innerException">The storage error, if any.</param>
+    public BlobIntegrityException(Hash32 id, string detail, Exception? innerException)
+        : base($"Blob {id} failed its integrity check: {detail}.", innerException)
+    {
+        Id = id;
+        Actual = Hash32.Zero;
+    }
+
     /// <summary>The expected content id.</summary>
     public Hash32 Id { get; }
 
-    /// <summary>The hash of the bytes seen.</summary>
+    /// <summary>The hash of the bytes seen (<see cref="Hash32.Zero"/> when the stored bytes could not be read back at all).</summary>
     public Hash32 Actual { get; }
 }
 

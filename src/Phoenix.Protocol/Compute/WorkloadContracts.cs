@@ -51,12 +51,23 @@ public sealed record UnitWork(WorkloadSpec Workload, uint UnitIndex, Hash32 Inpu
 /// <param name="Output">The output blob bytes.</param>
 /// <param name="OutputId">SHA-256 of <paramref name="Output"/>.</param>
 /// <param name="TraceRoot">Root of the execution-trace commitment (all-zero when the kind has no trace).</param>
-public sealed record UnitResult(ReadOnlyMemory<byte> Output, Hash32 OutputId, Hash32 TraceRoot);
+public sealed record UnitResult(ReadOnlyMemory<byte> Output, Hash32 OutputId, Hash32 TraceRoot)
+{
+    /// <summary>The determinism class the executor ran in (its canonical string); empty when the kind has none.</summary>
+    public string DeterminismClass { get; init; } = string.Empty;
+}
 
 /// <summary>A result as claimed on chain by a miner.</summary>
 /// <param name="OutputId">Content id of the claimed output.</param>
 /// <param name="TraceRoot">The claimed trace root.</param>
-public sealed record ClaimedResult(Hash32 OutputId, Hash32 TraceRoot);
+public sealed record ClaimedResult(Hash32 OutputId, Hash32 TraceRoot)
+{
+    /// <summary>
+    /// The determinism class the miner reports having run in; empty when unknown (the chain does not record it), in
+    /// which case the class the task names applies.
+    /// </summary>
+    public string DeterminismClass { get; init; } = string.Empty;
+}
 
 /// <summary>Reads content-addressed blobs (model, inputs, outputs), verifying their ids.</summary>
 public interface IBlobReader

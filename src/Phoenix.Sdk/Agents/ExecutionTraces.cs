@@ -1,3 +1,4 @@
+using Phoenix.Protocol.Compute;
 using Phoenix.Protocol.Modules.Tasks;
 using Phoenix.Protocol.Primitives;
 

@@ -51,10 +51,11 @@ public sealed class MinerAgent : BackgroundService
     /// <param name="executors">One executor per workload kind it runs; those that also implement <see cref="IUnitTraceSource"/> let it defend exact-policy results in the re-execution game.</param>
     /// <param name="options">Local settings (defaults when <see langword="null"/>).</param>
     /// <param name="logger">The logger (none when <see langword="null"/>).</param>
+    /// <param name="traces">Trace sources for exact-policy disputes, for kinds whose executor does not implement <see cref="IUnitTraceSource"/> itself (an executor's own source wins).</param>
     /// <exception cref="ArgumentNullException"><paramref name="client"/>, <paramref name="wallet"/> or <paramref name="executors"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">No executor, or two for one kind.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (batch size 1 to 10,000, at least one batch per pass, first task id at least 1).</exception>
-    public MinerAgent(PhoenixClient client, Wallet wallet, IEnumerable<IWorkloadExecutor> executors, MinerAgentOptions? options = null, ILogger<MinerAgent>? logger = null)
+    public MinerAgent(PhoenixClient client, Wallet wallet, IEnumerable<IWorkloadExecutor> executors, MinerAgentOptions? options = null, ILogger<MinerAgent>? logger = null, IEnumerable<IUnitTraceSource>? traces = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(wallet);
@@ -76,6 +77,11 @@ public sealed class MinerAgent : BackgroundService
         }
 
         _traces = _executors.Values.OfType<IUnitTraceSource>().ToDictionary(t => t.Kind);
+        foreach (var t in traces ?? [])
+        {
+            _traces.TryAdd(t.Kind, t);
+        }
+
         _options = options ?? new MinerAgentOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxBatchUnits, 1, "options.MaxBatchUnits");
         ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.MaxBatchUnits, (int)TaskMarketModule.MaxBatchUnits, "options.MaxBatchUnits");

@@ -13,7 +13,8 @@ public static class AgentServiceCollectionExtensions
     /// <summary>
     /// Adds a <see cref="MinerAgent"/> hosted service mining with <paramref name="wallet"/>. It uses the
     /// registered <see cref="PhoenixClient"/> (see <c>AddPhoenixClient</c>) and every registered
-    /// <see cref="IWorkloadExecutor"/> (for example Phoenix.Compute's ONNX executor).
+    /// <see cref="IWorkloadExecutor"/> (for example Phoenix.Compute's ONNX executor, which is also its own
+    /// <see cref="IUnitTraceSource"/>), plus any registered <see cref="IUnitTraceSource"/> for kinds whose executor is not.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="wallet">The miner's account.</param>
@@ -30,7 +31,7 @@ public static class AgentServiceCollectionExtensions
         {
             var options = new MinerAgentOptions();
             configure?.Invoke(options);
-            return new MinerAgent(sp.GetRequiredService<PhoenixClient>(), wallet, sp.GetServices<IWorkloadExecutor>(), options, sp.GetService<ILogger<MinerAgent>>());
+            return new MinerAgent(sp.GetRequiredService<PhoenixClient>(), wallet, sp.GetServices<IWorkloadExecutor>(), options, sp.GetService<ILogger<MinerAgent>>(), sp.GetServices<IUnitTraceSource>());
         });
         return services;
     }

@@ -197,7 +197,8 @@ public class OnnxModelRunnerTests
 
         Assert.Equal("CPUExecutionProvider", runner.ExecutionProvider);
         Assert.Contains("CPUExecutionProvider", runner.DeterminismClass, StringComparison.Ordinal);
-        Assert.Contains("det-1t-seq-noopt", runner.DeterminismClass, StringComparison.Ordinal);
+        Assert.True(runner.Determinism.IsPinned);
+        Assert.Contains("/pinned-", runner.DeterminismClass, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -207,5 +208,109 @@ public class OnnxModelRunnerTests
 
         var listed = Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider");
         Assert.Equal(listed ? "CUDAExecutionProvider" : "CPUExecutionProvider", runner.ExecutionProvider);
+    }
+
+    [Fact]
+    public async Task Auto_WithoutCuda_ReportsCpuAndGivesTheCpuRunnersBits()
+    {
+        using var auto = new OnnxModelRunner(new OnnxExecutionOptions(), null, null, cudaListed: false);
+        using var cpu = NewRunner(o => o.ExecutionProvider = ExecutionProviderPreference.Cpu);
+        float[] x = [1f, -2f, 0.5f, 3f];
+
+        var a = await auto.RunAsync(TestModels.Mlp(), [OnnxTensor.FromFloats("X", [1, 4], x)]);
+        var c = await cpu.RunAsync(TestModels.Mlp(), [OnnxTensor.FromFloats("X", [1, 4], x)]);
+
+        Assert.Equal("CPUExecutionProvider", auto.ExecutionProvider);
+        Assert.Equal(cpu.Determinism, auto.Determinism);
+        Assert.Equal(c[0].RawData.ToArray(), a[0].RawData.ToArray());
+    }
+
+    [Fact]
+    public async Task Auto_CudaListedButUnusable_LogsTheFallBackOnceAndRunsOnCpu()
+    {
+        if (OnnxModelRunner.IsCudaAvailable)
+        {
+            // A real CUDA build: the provider is usable, so Auto stays on it (the lead's GPU check covers this).
+            using var real = new OnnxModelRunner(new OnnxExecutionOptions());
+            Assert.Equal("CUDAExecutionProvider", real.ExecutionProvider);
+            return;
+        }
+
+        var log = new ListLogger();
+        using var runner = new OnnxModelRunner(new OnnxExecutionOptions(), null, log, cudaListed: true);
+        using var cpu = NewRunner(o => o.ExecutionProvider = ExecutionProviderPreference.Cpu);
+        float[] x = [1f, -2f, 0.5f, 3f];
+        Assert.Equal("CUDAExecutionProvider", runner.ExecutionProvider);
+
+        var first = await runner.RunAsync(TestModels.Mlp(), [OnnxTensor.FromFloats("X", [1, 4], x)]);
+        var relu = TestModels.Model([TestModels.Node("Relu", ["X"], ["Y"])], [TestModels.Input("X", 1, [1, 4])], ["Y"], []);
+        var second = await runner.RunAsync(relu, [OnnxTensor.FromFloats("X", [1, 4], x)]);
+
+        Assert.Equal("CPUExecutionProvider", runner.ExecutionProvider);
+        Assert.Equal(cpu.Determinism, runner.Determinism);
+        Assert.Single(log.Events, e => e.Id == 5001 && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Equal((await cpu.RunAsync(TestModels.Mlp(), [OnnxTensor.FromFloats("X", [1, 4], x)]))[0].RawData.ToArray(), first[0].RawData.ToArray());
+        Assert.Equal([1f, 0f, 0.5f, 3f], second[0].ToFloats());
+    }
+
+    [Fact]
+    public void Cuda_NotListed_IsATypedErrorWhenTheRunnerIsCreated()
+    {
+        var ex = Assert.Throws<WorkloadException>(() => new OnnxModelRunner(new OnnxExecutionOptions { ExecutionProvider = ExecutionProviderPreference.Cuda }, null, null, cudaListed: false));
+
+        Assert.Equal(WorkloadErrorCode.ExecutionProviderUnavailable, ex.Code);
+    }
+
+    [Fact]
+    public void Cuda_OnThisMachine_RunsOnCudaOrIsATypedError()
+    {
+        var options = new OnnxExecutionOptions { ExecutionProvider = ExecutionProviderPreference.Cuda };
+        if (OnnxModelRunner.IsCudaAvailable)
+        {
+            using var runner = new OnnxModelRunner(options);
+            Assert.Equal("CUDAExecutionProvider", runner.Determinism.ExecutionProvider);
+            return;
+        }
+
+        Assert.Equal(WorkloadErrorCode.ExecutionProviderUnavailable, Assert.Throws<WorkloadException>(() => new OnnxModelRunner(options)).Code);
+    }
+
+    [Fact]
+    public async Task Cuda_ListedButUnusable_EveryRunIsATypedErrorAndNothingFallsBack()
+    {
+        if (OnnxModelRunner.IsCudaAvailable)
+        {
+            return; // the provider is usable here: there is no failure to provoke (see Cuda_OnThisMachine_RunsOnCudaOrIsATypedError)
+        }
+
+        var log = new ListLogger();
+        using var runner = new OnnxModelRunner(new OnnxExecutionOptions { ExecutionProvider = ExecutionProviderPreference.Cuda }, null, log, cudaListed: true);
+        float[] x = [1f, -2f, 0.5f, 3f];
+
+        var first = await Assert.ThrowsAsync<WorkloadException>(() => runner.RunAsync(TestModels.Mlp(), [OnnxTensor.FromFloats("X", [1, 4], x)]));
+        var second = await Assert.ThrowsAsync<WorkloadException>(() => runner.RunAsync(TestModels.Mlp(), [OnnxTensor.FromFloats("X", [1, 4], x)]));
+
+        Assert.Equal(WorkloadErrorCode.ExecutionProviderUnavailable, first.Code);
+        Assert.Equal(WorkloadErrorCode.ExecutionProviderUnavailable, second.Code);
+        Assert.Equal("CUDAExecutionProvider", runner.ExecutionProvider);
+        Assert.DoesNotContain(log.Events, e => e.Id == 5001);
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public List<(int Id, Microsoft.Extensions.Logging.LogLevel Level)> Events { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Events)
+            {
+                Events.Add((eventId.Id, logLevel));
+            }
+        }
     }
 }

@@ -76,6 +76,16 @@ public class OnnxTensorTests
     }
 
     [Fact]
+    public void Constructor_ElementCountOverflows_ThrowsInvalidTensorNotOverflow()
+    {
+        var overflow = Assert.Throws<WorkloadException>(() => new OnnxTensor("big", OnnxElementType.Float, [1L << 62, 4], new byte[4]));
+        var wrapsToZeroBytes = Assert.Throws<WorkloadException>(() => new OnnxTensor("big", OnnxElementType.Float, [1L << 62], ReadOnlyMemory<byte>.Empty));
+
+        Assert.Equal(WorkloadErrorCode.InvalidTensor, overflow.Code);
+        Assert.Equal(WorkloadErrorCode.InvalidTensor, wrapsToZeroBytes.Code);
+    }
+
+    [Fact]
     public void Constructor_ByteCountDoesNotMatchShape_ThrowsInvalidTensor()
     {
         var ex = Assert.Throws<WorkloadException>(() => new OnnxTensor("x", OnnxElementType.Float, [2, 2], new byte[12]));
@@ -140,5 +150,81 @@ public class OnnxUnitFormatTests
         Array.Fill(blob, (byte)0xAB);
 
         Assert.Equal([1f, 2f, 3f], decoded[0].ToFloats());
+    }
+
+    [Fact]
+    public void DecodeShared_CanonicalBlob_GivesDecodesTensorsOverTheBlobsOwnBytes()
+    {
+        var blob = OnnxUnitFormat.Encode([
+            OnnxTensor.FromInt64s("input_ids", [1, 3], [101, 7592, 102]),
+            OnnxTensor.FromFloats("scale", [], [0.5f]),
+            OnnxTensor.FromFloats("empty", [2, 0], []),
+            OnnxTensor.FromFloats("image", [1, 3, 200, 200], Enumerable.Range(0, 120_000).Select(i => i * 0.25f).ToArray()),
+        ]);
+
+        var shared = OnnxUnitFormat.DecodeShared(blob);
+        var copied = OnnxUnitFormat.Decode(blob);
+
+        Assert.Equal(copied.Select(t => (t.Name, t.ElementType, string.Join(",", t.Dimensions))), shared.Select(t => (t.Name, t.ElementType, string.Join(",", t.Dimensions))));
+        for (var i = 0; i < copied.Count; i++)
+        {
+            Assert.True(copied[i].RawData.Span.SequenceEqual(shared[i].RawData.Span));
+        }
+
+        // No copy: the large tensor's bytes are the blob's own, so writing the blob shows through.
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(shared[3].RawData, out var segment));
+        Assert.Same(blob, segment.Array);
+        blob[segment.Offset] ^= 0xFF;
+        Assert.NotEqual(copied[3].RawData.Span[0], shared[3].RawData.Span[0]);
+    }
+
+    [Fact]
+    public void DecodeShared_TypedFields_FallBackToTheFullDecoder()
+    {
+        var typed = new TensorProto { DataType = 1, Name = "f" };
+        typed.Dims.Add(3);
+        typed.FloatData.AddRange([1.5f, float.NaN, float.NegativeInfinity]);
+        var sequence = new SequenceProto { ElemType = 1 };
+        sequence.TensorValues.Add(typed);
+        var blob = sequence.ToByteArray();
+
+        var shared = Assert.Single(OnnxUnitFormat.DecodeShared(blob));
+
+        Assert.Equal(OnnxUnitFormat.Decode(blob)[0].RawData.ToArray(), shared.RawData.ToArray());
+        Assert.Equal([1.5f, float.NaN, float.NegativeInfinity], shared.ToFloats());
+    }
+
+    [Theory]
+    [InlineData("1a05")]                                  // tensor_values whose length runs past the end
+    [InlineData("20ff")]                                  // unknown top-level field
+    [InlineData("1001")]                                  // elem_type only: an empty unit
+    [InlineData("10011a0d080110014201784a040000803f")]    // one canonical tensor
+    [InlineData("1002")]                                  // elem_type other than TENSOR
+    [InlineData("10011a0708021001420178")]                // a tensor with shape [2] of float but no raw_data
+    [InlineData("10011a0d080210014201784a0400000000")]   // shape [2] of float with 4 data bytes
+    [InlineData("10011a0c0801100142004a0400000000")]     // an unnamed tensor
+    [InlineData("10011a0d0801100142017a4a04000000001a0d0801100142017a4a0400000000")] // two tensors named 'z'
+    [InlineData("10011a0d080110634201784a0400000000")]   // data_type 99
+    [InlineData("10011a0d080110014201c34a0400000000")]    // a name that is not UTF-8
+    [InlineData("10011a1708808080808080808040080410014201784a0400000000")] // shape [2^62, 4]: the element count overflows
+    public void DecodeShared_AnyBlob_AcceptsAndRejectsExactlyAsDecode(string hex)
+    {
+        var blob = Convert.FromHexString(hex.Replace(" ", string.Empty, StringComparison.Ordinal));
+
+        var expected = Record.Exception(() => OnnxUnitFormat.Decode(blob));
+        var actual = Record.Exception(() => OnnxUnitFormat.DecodeShared(blob));
+
+        if (expected is null)
+        {
+            Assert.Null(actual);
+            Assert.Equal(OnnxUnitFormat.Decode(blob).Select(t => t.Name), OnnxUnitFormat.DecodeShared(blob).Select(t => t.Name));
+        }
+        else
+        {
+            var e = Assert.IsType<WorkloadException>(expected);
+            var a = Assert.IsType<WorkloadException>(actual);
+            Assert.Equal(e.Code, a.Code);
+            Assert.Equal(e.Message, a.Message);
+        }
     }
 }

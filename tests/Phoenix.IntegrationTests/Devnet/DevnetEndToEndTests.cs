@@ -22,48 +22,17 @@ public sealed class DevnetEndToEndTests
 
         using var json = JsonDocument.Parse(output.ToString());
         var root = json.RootElement;
-        var failed = string.Join(Environment.NewLine, root.GetProperty("failedTransactions").EnumerateArray().Select(e => e.GetString()));
-        Assert.True(root.GetProperty("completed").GetBoolean(), "the job did not settle; failed transactions:" + Environment.NewLine + failed);
-        Assert.Equal(12, root.GetProperty("unitsFinalized").GetInt32());
-        Assert.Equal(0, root.GetProperty("unitsRefunded").GetInt32());
-        Assert.Equal(12, root.GetProperty("resultsVerified").GetInt32());
+        DevnetSummaryAssertions.AssertSettled(root, units: 12);
 
-        // Every unit was paid exactly once, and each miner redeemed all the bTASK it earned.
-        var participants = root.GetProperty("participants").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
-        var miners = new[] { "miner-1", "miner-2", "cheater" }.Select(n => participants[n]).ToList();
-        Assert.Equal(12, miners.Sum(m => m.GetProperty("unitsPaid").GetInt32()));
-        Assert.All(miners.Take(2), m => Assert.True(m.GetProperty("unitsPaid").GetInt32() > 0));
-        Assert.All(miners, m => Assert.Equal(m.GetProperty("bTaskMinted").GetString(), m.GetProperty("sparkRedeemed").GetString()));
-        Assert.All(miners, m => Assert.Equal("0", m.GetProperty("bTask").GetString()));
-
-        // The honest miners were never slashed; the cheater lost its bond to the auditor in an overturned dispute.
-        Assert.Equal(0, participants["miner-1"].GetProperty("slashed").GetInt32());
-        Assert.Equal(0, participants["miner-2"].GetProperty("slashed").GetInt32());
-        var slashes = root.GetProperty("slashes").EnumerateArray().ToList();
-        Assert.Contains(slashes, s => s.GetProperty("who").GetString() == "cheater" && s.GetProperty("to").GetString() == "auditor");
-        // Every dispute was decided by the re-execution game and its committee, not by a side missing its moves
-        // (a trace-format mismatch between agents and chain makes every move fail and ends disputes by timeout).
-        var disputes = root.GetProperty("disputes").EnumerateArray().ToList();
-        Assert.NotEmpty(disputes);
-        Assert.All(disputes, d => Assert.Equal(("overturned", "committee"), (d.GetProperty("verdict").GetString(), d.GetProperty("reason").GetString())));
-        Assert.DoesNotContain("invalid_proof", failed, StringComparison.Ordinal);
-        Assert.DoesNotContain(slashes, s => s.GetProperty("who").GetString() is "miner-1" or "miner-2" or "auditor");
-
-        // Burns happened both ways, and every invariant holds.
-        var flows = root.GetProperty("flows");
-        Assert.NotEqual("0", flows.GetProperty("phnxBurnedByMinting").GetString());
-        Assert.NotEqual("0", flows.GetProperty("phnxBurnedByBuyBack").GetString());
-        var invariants = root.GetProperty("invariants");
-        var broken = invariants.GetProperty("checks").EnumerateArray().Where(c => !c.GetProperty("ok").GetBoolean())
-            .Select(c => c.GetProperty("name").GetString() + ": " + c.GetProperty("detail").GetString()).ToList();
-        Assert.True(invariants.GetProperty("intact").GetBoolean(), string.Join("; ", broken));
-        Assert.True(invariants.GetProperty("checks").GetArrayLength() >= 8);
+        // The default backend is the virtual clock: no endpoints, nothing to reach.
+        Assert.Equal("virtual", root.GetProperty("network").GetProperty("clock").GetString());
+        Assert.Equal(0, root.GetProperty("network").GetProperty("endpoints").GetArrayLength());
     }
 
     [Fact]
     public async Task RunAsync_InvalidOptions_ThrowsArgumentExceptionListingEveryProblemBeforeStarting()
     {
-        var options = new DevnetOptions { Units = 0, BatchSize = 0, SpotCheckRate = 1.5, MaxBlocks = 1 };
+        var options = new DevnetOptions { Units = 0, BatchSize = 0, SpotCheckRate = 1.5, MaxBlocks = 1, Port = 70_000 };
 
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => DevnetRunner.RunAsync(options));
 
@@ -71,6 +40,7 @@ public sealed class DevnetEndToEndTests
         Assert.Contains("--batch-size", ex.Message, StringComparison.Ordinal);
         Assert.Contains("--spot-check-rate", ex.Message, StringComparison.Ordinal);
         Assert.Contains("--max-blocks", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("--port", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,5 +48,17 @@ public sealed class DevnetEndToEndTests
     {
         Assert.Empty(new DevnetOptions().Validate());
         Assert.Single(new DevnetOptions { CheatOffset = -1 }.Validate());
+        Assert.Empty(new DevnetOptions { KeepRunning = true, Port = 26_700 }.Validate());
+        Assert.Empty(new DevnetOptions { Live = true, Port = 26_700 }.Validate());
+    }
+
+    [Fact]
+    public void Validate_PortWithoutLiveBackend_IsRefused()
+    {
+        var errors = new DevnetOptions { Port = 26_700 }.Validate();
+
+        Assert.Contains(errors, e => e.Contains("--port needs --live", StringComparison.Ordinal));
+        Assert.True(new DevnetOptions { KeepRunning = true }.UsesLiveBackend);
+        Assert.False(new DevnetOptions().UsesLiveBackend);
     }
 }

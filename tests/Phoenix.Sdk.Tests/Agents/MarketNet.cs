@@ -47,9 +47,9 @@ internal sealed class MarketNet : IAsyncDisposable
 
     public static Wallet Miner(int i) => TestClients.Wallet(Miners[i]);
 
-    public static async Task<MarketNet> StartAsync()
+    public static async Task<MarketNet> StartAsync(ChainParameters? parameters = null)
     {
-        var b = new GenesisBuilder(TestChain.ChainId, TestChain.GenesisTime).WithParameters(Parameters)
+        var b = new GenesisBuilder(TestChain.ChainId, TestChain.GenesisTime).WithParameters(parameters ?? Parameters)
             .AddAccount(TestKeys.Alice.Address, Amount.FromTokens(1_000_000, Denom.Phnx), Amount.FromTokens(1_000, Denom.Spark))
             .AddAccount(TestKeys.Bob.Address, Amount.FromTokens(1_000, Denom.Phnx));
         string[] jurisdictions = ["DE", "FR", "US", "JP"];

@@ -25,6 +25,7 @@ public sealed class PackagingTests : IClassFixture<PackagingTests.PackedFeed>
     [Theory]
     [InlineData("Phoenix.Protocol", new string[0])]
     [InlineData("Phoenix.Node", new[] { "Phoenix.Protocol" })]
+    [InlineData("Phoenix.Compute", new[] { "Phoenix.Protocol" })]
     [InlineData("Phoenix.Sdk", new[] { "Phoenix.Protocol" })]
     public void Pack_LibraryPackage_HasReadmeLicenceDocsSymbolsAndDependencyRanges(string id, string[] phoenixDependencies)
     {
@@ -61,7 +62,8 @@ public sealed class PackagingTests : IClassFixture<PackagingTests.PackedFeed>
 
         var phoenix = dependencies.Select(d => d.Attribute("id")!.Value).Where(d => d.StartsWith("Phoenix.", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
         Assert.Equal(phoenixDependencies, phoenix);
-        Assert.DoesNotContain(dependencies, d => d.Attribute("id")!.Value.StartsWith("Microsoft.ML.OnnxRuntime", StringComparison.Ordinal));
+        // Only the compute package brings ONNX Runtime; an app or agent referencing the SDK never does.
+        Assert.Equal(id == "Phoenix.Compute", dependencies.Any(d => d.Attribute("id")!.Value.StartsWith("Microsoft.ML.OnnxRuntime", StringComparison.Ordinal)));
 
         using var dll = new MemoryStream();
         using (var stream = package.GetEntry($"lib/net10.0/{id}.dll")!.Open())
@@ -72,6 +74,17 @@ public sealed class PackagingTests : IClassFixture<PackagingTests.PackedFeed>
         dll.Position = 0;
         using var pe = new PEReader(dll);
         Assert.Contains(pe.ReadDebugDirectory(), d => d.Type == DebugDirectoryEntryType.Reproducible);
+    }
+
+    [Fact]
+    public void PackSolution_ProducesExactlyTheFourLibraryPackagesWithSymbols()
+    {
+        var packages = System.IO.Directory.GetFiles(_feed.Directory, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        var symbols = System.IO.Directory.GetFiles(_feed.Directory, "*.snupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal);
+
+        string[] ids = ["Phoenix.Compute", "Phoenix.Node", "Phoenix.Protocol", "Phoenix.Sdk"];
+        Assert.Equal(ids.Select(id => $"{id}.{PackedFeed.Version}.nupkg"), packages);
+        Assert.Equal(ids.Select(id => $"{id}.{PackedFeed.Version}.snupkg"), symbols);
     }
 
     [Fact]
@@ -106,7 +119,10 @@ public sealed class PackagingTests : IClassFixture<PackagingTests.PackedFeed>
         Assert.Contains($"chain={TestChain.ChainId} height={node.Height}", output, StringComparison.Ordinal);
     }
 
-    /// <summary>Packs Phoenix.Protocol, Phoenix.Node and Phoenix.Sdk once per test class into a temporary folder feed.</summary>
+    /// <summary>
+    /// Packs the whole solution once per test class into a temporary folder feed (<c>dotnet pack Phoenix.sln</c>, as a
+    /// release does): the four libraries are packable, tests, samples and benchmarks are not.
+    /// </summary>
     public sealed class PackedFeed : IAsyncLifetime
     {
         public const string Version = "0.1.0";
@@ -131,11 +147,8 @@ public sealed class PackagingTests : IClassFixture<PackagingTests.PackedFeed>
 
         public async Task InitializeAsync()
         {
-            var repo = FindRepoRoot();
-            foreach (var project in new[] { "Phoenix.Protocol", "Phoenix.Node", "Phoenix.Sdk" })
-            {
-                _log.AppendLine(await DotnetAsync(repo, "pack", Path.Combine("src", project, project + ".csproj"), "-c", Configuration, "--no-build", "-o", Directory));
-            }
+            // --no-build: this test run already built the four libraries (Phoenix.Sdk.Tests references Node, Compute and Sdk).
+            _log.AppendLine(await DotnetAsync(FindRepoRoot(), "pack", "Phoenix.sln", "-c", Configuration, "--no-build", "-o", Directory));
         }
 
         public Task DisposeAsync()

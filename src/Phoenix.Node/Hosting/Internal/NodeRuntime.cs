@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Phoenix.Node.Api;
 using Phoenix.Node.Blobs;
+using Phoenix.Node.Blobs.Internal;
+using Phoenix.Protocol.Blobs;
 using Phoenix.Node.Consensus.Tendermint;
 using Phoenix.Node.Consensus.Transport;
 using Phoenix.Node.Consensus.Types;
@@ -27,7 +29,6 @@ internal sealed class NodeRuntime : IAsyncDisposable
     private readonly PhoenixNodeOptions _options;
     private readonly ChainEventHub _hub;
     private readonly NodeMetrics _metrics;
-    private readonly BlobPinTracker? _pins;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
     private readonly TimeProvider _time;
@@ -50,14 +51,12 @@ internal sealed class NodeRuntime : IAsyncDisposable
         ChainEventHub hub,
         NodeMetrics metrics,
         TimeProvider? time = null,
-        ILoggerFactory? loggers = null,
-        BlobPinTracker? pins = null)
+        ILoggerFactory? loggers = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _hub = hub;
         _metrics = metrics;
-        _pins = pins;
         _time = time ?? TimeProvider.System;
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _log = _loggers.CreateLogger("Phoenix.Node.Hosting.PhoenixNode");
@@ -151,6 +150,14 @@ internal sealed class NodeRuntime : IAsyncDisposable
 
     public KeyValueTxIndex? TxIndex { get; private set; }
 
+    /// <summary>The node's blob store (durable <see cref="KeyValueBlobStore"/> unless storage is in memory).</summary>
+    public IBlobStore? Blobs { get; private set; }
+
+    /// <summary>The pins of the node's blob store (journalled; unfinished tasks re-pinned from chain state at start).</summary>
+    public BlobPinTracker? Pins { get; private set; }
+
+    private TaskBlobPins? TaskPins { get; set; }
+
     public FilePrivValidator? Signer { get; private set; }
 
     /// <summary>Replaces the signer built from the key file (tests: a byzantine signer); set before start.</summary>
@@ -222,6 +229,7 @@ internal sealed class NodeRuntime : IAsyncDisposable
         Application = application;
         Signatures = signatures;
         AppHeightAtOpen = Application.LastHeight;
+        OpenBlobs();
         App = new SerializedApplication(Application, _metrics);
         Action<ReadOnlyMemory<byte>>? precheck = signatures.Capacity < 2 ? null : tx =>
         {
@@ -271,7 +279,30 @@ internal sealed class NodeRuntime : IAsyncDisposable
         };
         Consensus = new ConsensusNode(engineOptions, Transport);
         Consensus.Engine.BlockCommitted += OnBlockCommitted;
-        LightBlocks = new ConsensusLightBlockSource(Consensus.Engine, Blocks);
+        LightBlocks = new ConsensusLightBlockSource(Consensus.Engine, Blocks, blockKv);
+    }
+
+    // The blob store, its pins restored from their journal, and the pins of unfinished tasks rebuilt from the
+    // application's committed state (before consensus starts; replayed blocks then update them like new ones).
+    private void OpenBlobs()
+    {
+        var limit = _options.Blobs.MaxBlobBytes;
+        if (_options.Storage.InMemory)
+        {
+            Blobs = new InMemoryBlobStore(limit);
+        }
+        else
+        {
+            var blobs = KeyValueBlobStore.OpenRocksDb(Path.Combine(DataDirectory, "blobs"), limit, logger: _loggers.CreateLogger<KeyValueBlobStore>());
+            _owned.Add(blobs);
+            Blobs = blobs;
+        }
+
+        Pins = new BlobPinTracker(Blobs);
+        var restored = Pins.Owners().Count;
+        TaskPins = new TaskBlobPins(Pins, Blobs);
+        var (tasks, released) = TaskPins.Rebuild(Application!.CommittedState);
+        Phoenix.Node.Blobs.Log.PinsRestored(_log, restored, tasks, released);
     }
 
     // Mempool gossip: transactions admitted from this node's clients go to every peer in batches; transactions from
@@ -364,12 +395,15 @@ internal sealed class NodeRuntime : IAsyncDisposable
         var api = ToApiBlock(block, bytes);
         var committed = new CommittedBlock(api, e.Result.TxResults, e.Result.Events);
         TxIndex!.Index(committed);
-        if (_pins is not null)
+        if (Pins is { } pins)
         {
-            foreach (var ev in e.Result.Events.Concat(e.Result.TxResults.SelectMany(r => r.Events)))
+            var events = e.Result.Events.Concat(e.Result.TxResults.SelectMany(r => r.Events)).ToList();
+            foreach (var ev in events)
             {
-                _pins.Apply(ev);
+                pins.Apply(ev);
             }
+
+            App!.Read(a => { TaskPins!.Apply(((PhoenixApplication)a).CommittedState, events); return 0; });
         }
 
         var now = _time.GetUtcNow();

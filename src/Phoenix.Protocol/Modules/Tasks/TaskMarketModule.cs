@@ -191,62 +191,13 @@ public sealed partial class TaskMarketModule : PhoenixModule
     /// Checks that each module account holds exactly what the market's records say it should:
     /// escrow = Σ live units × (price + fee) + Σ unredeemed credits; bonds = Σ bonds of open batches and
     /// disputes; challenges = Σ open challenger stakes; asks = Σ open asks; and per task
-    /// live + finalized + refunded = units.
+    /// live + finalized + refunded = units. A full pass over every market record; <see cref="TaskMarketAudit"/> keeps the
+    /// same checks incrementally for callers that check after every block.
     /// </remarks>
     public override IEnumerable<string> CheckInvariants(IStateReader state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        UInt128 escrow = 0, bonds = 0, challenges = 0, asks = 0;
-        var tasks = new Dictionary<ulong, TaskRecord>();
-        foreach (var kv in state.Scan(System.Text.Encoding.ASCII.GetBytes(TaskStore.Prefix + "t")))
-        {
-            var t = TaskRecord.Parser.ParseFrom(kv.Value);
-            tasks[t.Id] = t;
-            escrow += t.LiveUnits * (TaskStore.U128(t.PricePerUnit) + TaskStore.U128(t.FeePerUnit));
-            if ((ulong)t.LiveUnits + t.FinalizedUnits + t.RefundedUnits != t.Units)
-            {
-                yield return $"tasks: task {t.Id} accounts for {t.LiveUnits}+{t.FinalizedUnits}+{t.RefundedUnits} of {t.Units} units.";
-            }
-        }
-
-        foreach (var kv in state.Scan(System.Text.Encoding.ASCII.GetBytes(TaskStore.Prefix + "r")))
-        {
-            escrow += System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(kv.Value);
-        }
-
-        foreach (var kv in state.Scan(System.Text.Encoding.ASCII.GetBytes(TaskStore.Prefix + "b")))
-        {
-            var b = BatchRecord.Parser.ParseFrom(kv.Value);
-            if (b.Status != TaskStore.BatchEnded)
-            {
-                bonds += (UInt128)(uint)(b.Count - b.DisputedUnits.Count) * TaskStore.U128(tasks[b.TaskId].BondPerUnit);
-            }
-        }
-
-        foreach (var kv in state.Scan(System.Text.Encoding.ASCII.GetBytes(TaskStore.Prefix + "d")))
-        {
-            var d = DisputeRecord.Parser.ParseFrom(kv.Value);
-            bonds += TaskStore.U128(d.MinerBond);
-            challenges += TaskStore.U128(d.ChallengerStake);
-        }
-
-        foreach (var kv in state.Scan(System.Text.Encoding.ASCII.GetBytes(TaskStore.Prefix + "k")))
-        {
-            asks += TaskStore.U128(AskRecord.Parser.ParseFrom(kv.Value).PhnxAmount);
-        }
-
-        foreach (var (account, denom, expected) in new[]
-        {
-            (EscrowAccount, Denom.Spark, escrow), (BondAccount, Denom.Spark, bonds),
-            (ChallengeAccount, Denom.Phnx, challenges), (AskAccount, Denom.Phnx, asks),
-        })
-        {
-            var actual = BankModule.GetBalance(state, Address.ForModule(account), denom).Value;
-            if (actual != expected)
-            {
-                yield return string.Create(CultureInfo.InvariantCulture, $"tasks: {account} holds {actual} {denom} but the records account for {expected}.");
-            }
-        }
+        return TaskMarketAudit.Load(state).Violations(state);
     }
 
     private static void Must(TxResult result)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using Google.Protobuf;
 using Phoenix.Protocol.Abci;
 using Phoenix.Protocol.Application;
 using Phoenix.Protocol.Genesis;
@@ -117,7 +118,44 @@ internal sealed class TestPrice : ITaskPricePort
     }
 }
 
-/// <summary>A chain with auth, bank, the staking stand-in and the task market, driven block by block at chosen times.</summary>
+/// <summary>The keys of every batch applied to a <see cref="RecordingKeyValueStore"/> since the last <see cref="Take"/>.</summary>
+internal sealed class ChangedKeys
+{
+    private readonly List<byte[]> _keys = [];
+
+    public void Add(IEnumerable<byte[]> keys) => _keys.AddRange(keys);
+
+    /// <summary>The keys written or deleted since the last call (store keys: committed values are under <c>s/</c>).</summary>
+    public List<byte[]> Take()
+    {
+        var keys = new List<byte[]>(_keys);
+        _keys.Clear();
+        return keys;
+    }
+}
+
+/// <summary>A store that reports the keys of every applied batch to <paramref name="changed"/>.</summary>
+internal sealed class RecordingKeyValueStore(IKeyValueStore inner, ChangedKeys changed) : IKeyValueStore
+{
+    public byte[]? Get(ReadOnlySpan<byte> key) => inner.Get(key);
+
+    public IEnumerable<KeyValuePair<byte[], byte[]>> Scan(byte[] start, byte[]? end) => inner.Scan(start, end);
+
+    public void Apply(KeyValueBatch batch, bool sync = true)
+    {
+        inner.Apply(batch, sync);
+        changed.Add(batch.Operations.Select(op => op.Key));
+    }
+
+    public void Dispose() => inner.Dispose();
+}
+
+/// <summary>
+/// A chain with auth, bank, the staking stand-in and the task market, driven block by block at chosen times. After every
+/// block <see cref="Block"/> checks every module's invariants and per-denom supply = balances. With an incremental audit
+/// the market's invariants are checked through <see cref="TaskMarketAudit"/> over the keys the block changed (O(changes)
+/// per block), and in full every <see cref="FullAuditEvery"/> blocks, where both must agree.
+/// </summary>
 internal sealed class MarketChain
 {
     public static readonly TestKey Buyer = TestKeys.Alice;
@@ -127,10 +165,23 @@ internal sealed class MarketChain
     public static readonly TestKey[] Validators = [TestKeys.Numbered(1), TestKeys.Numbered(2), TestKeys.Numbered(3), TestKeys.Numbered(4)];
     public static readonly UInt128 ValidatorStake = (UInt128)1_000_000 * Denom.UnitsPerToken;
 
+    // One imported signing key per signer for the whole process: importing a seed (twice per TxEncoding.Sign) allocates
+    // libsodium guarded memory (mmap + mprotect), which cost more than everything else in a simulated block.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Address, (NSec.Cryptography.Key Key, byte[] PublicKey)> Signers = new();
+
     private readonly Dictionary<Address, ulong> _sequences = [];
 
-    public MarketChain(ChainParameters? parameters = null)
+    private readonly ChangedKeys? _changed;
+    private readonly TaskMarketAudit? _audit;
+
+    public MarketChain(ChainParameters? parameters = null, IKeyValueStore? store = null, bool incrementalAudit = false)
     {
+        if (incrementalAudit)
+        {
+            _changed = new ChangedKeys();
+            store = new RecordingKeyValueStore(store ?? new InMemoryKeyValueStore(), _changed);
+        }
+
         var builder = new GenesisBuilder(TestChain.ChainId, TestChain.GenesisTime);
         if (parameters is not null)
         {
@@ -146,10 +197,24 @@ internal sealed class MarketChain
         Genesis = builder.Build();
         Staking = new TestStakingModule([.. Validators.Select(v => (v.Address, ValidatorStake))]);
         Market = new TaskMarketModule(Staking, Price);
-        App = new PhoenixApplicationBuilder().AddModule(Staking).AddModule(Market).Build();
+        var app = new PhoenixApplicationBuilder().AddModule(Staking).AddModule(Market);
+        if (store is not null)
+        {
+            app.UseStore(store);
+        }
+
+        App = app.Build();
         App.InitChain(new InitChainRequest(Genesis.GenesisTime, Genesis.ChainId, null, [], Genesis.ToJson(), 1));
         Time = Genesis.GenesisTime;
+        if (_changed is not null)
+        {
+            _changed.Take();
+            _audit = TaskMarketAudit.Load(State);
+        }
     }
+
+    /// <summary>With an incremental audit, how often (in blocks) the market's full <see cref="PhoenixModule.CheckInvariants"/> runs too.</summary>
+    public int FullAuditEvery { get; init; } = 50;
 
     public Phoenix.Protocol.Genesis.Genesis Genesis { get; }
 
@@ -167,7 +232,11 @@ internal sealed class MarketChain
 
     public int TxCount { get; private set; }
 
+    /// <summary>Every block's events, in order (kept only while <see cref="RecordEvents"/>).</summary>
     public List<AbciEvent> BlockEvents { get; } = [];
+
+    /// <summary>Whether <see cref="Block"/> appends each block's events to <see cref="BlockEvents"/> (long simulations turn it off).</summary>
+    public bool RecordEvents { get; init; } = true;
 
     public byte[] Tx(TestKey signer, params Message[] messages)
     {
@@ -175,7 +244,27 @@ internal sealed class MarketChain
         body.Messages.AddRange(messages);
         var seq = _sequences.GetValueOrDefault(signer.Address);
         _sequences[signer.Address] = seq + 1;
-        return TxEncoding.Sign(body, seq, new Amount(1000, Denom.Phnx), signer.Seed);
+        return Sign(body, seq, new Amount(1000, Denom.Phnx), signer);
+    }
+
+    /// <summary>Exactly <see cref="TxEncoding.Sign"/> (Ed25519 is deterministic: the same bytes), with the signer's key imported once.</summary>
+    private static byte[] Sign(TxBody body, ulong sequence, Amount fee, TestKey signer)
+    {
+        var (key, publicKey) = Signers.GetOrAdd(signer.Address, static (_, seed) =>
+        {
+            var k = Phoenix.Protocol.Crypto.Ed25519.ImportSeed(seed);
+            return (k, k.PublicKey.Export(NSec.Cryptography.KeyBlobFormat.RawPublicKey));
+        }, signer.Seed);
+        var auth = new AuthInfo { SignerPublicKey = ByteString.CopyFrom(publicKey), Sequence = sequence, Fee = TxEncoding.ToCoin(fee) };
+        var bodyBytes = body.ToByteArray();
+        var authBytes = auth.ToByteArray();
+        var signature = NSec.Cryptography.SignatureAlgorithm.Ed25519.Sign(key, TxEncoding.SignBytes(bodyBytes, authBytes));
+        return new TxRaw
+        {
+            BodyBytes = ByteString.CopyFrom(bodyBytes),
+            AuthInfoBytes = ByteString.CopyFrom(authBytes),
+            Signature = ByteString.CopyFrom(signature),
+        }.ToByteArray();
     }
 
     /// <summary>Finalizes and commits a block at <c>Time + seconds</c>.</summary>
@@ -194,11 +283,38 @@ internal sealed class MarketChain
             ReadOnlyMemory<byte>.Empty));
         App.Commit();
         TxCount += txs.Length;
-        BlockEvents.AddRange(response.Events);
-        var violations = App.CheckInvariants().Concat(SupplyViolations()).ToList();
+        if (RecordEvents)
+        {
+            BlockEvents.AddRange(response.Events);
+        }
+
+        var violations = Invariants(height).Concat(SupplyViolations()).ToList();
         Assert.True(violations.Count == 0, $"Invariants broken at height {height}: {string.Join(" | ", violations)}");
         return response;
     }
+
+    /// <summary>Every module's invariants; the market's through the incremental audit when there is one.</summary>
+    private IEnumerable<string> Invariants(long height)
+    {
+        if (_audit is null)
+        {
+            return App.CheckInvariants();
+        }
+
+        const int ValuePrefix = 2; // committed values are stored under "s/"
+        _audit.Update(State, [.. _changed!.Take().Where(k => k.AsSpan().StartsWith("s/"u8)).Select(k => k[ValuePrefix..])]);
+        var market = _audit.Violations(State).ToList();
+        if (height % FullAuditEvery == 0)
+        {
+            var full = Market.CheckInvariants(State).ToList();
+            Assert.True(full.SequenceEqual(market), $"At height {height} the incremental market audit says [{string.Join(" | ", market)}] but the full one [{string.Join(" | ", full)}]");
+        }
+
+        return App.Modules.Where(m => m != Market).SelectMany(m => m.CheckInvariants(State)).Concat(market);
+    }
+
+    /// <summary>Runs the market's full invariant check now (end of a run).</summary>
+    public IReadOnlyList<string> FullMarketAudit() => [.. Market.CheckInvariants(State)];
 
     /// <summary>Runs one transaction in its own block (5 s later) and returns its result.</summary>
     public ExecTxResult Run(TestKey signer, params Message[] messages)
