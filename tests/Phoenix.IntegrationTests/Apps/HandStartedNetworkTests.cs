@@ -39,7 +39,10 @@ public sealed partial class HandStartedNetworkTests(HandStartedNetwork net) : IC
             {
                 var target = (await Task.WhenAll(others.Select(net.HeightAsync))).Max() + 2;
                 await net.WaitAsync(async () => await net.HeightAsync(victim) >= target, $"the victim catching up to height {target}");
-                Assert.True(Compare(SignState(victim), after) > 0, "the restarted validator did not sign again");
+
+                // A node that caught up by block sync signs again once it has switched to consensus: wait for that (it
+                // fails after WaitAsync's timeout if the restarted validator never signs).
+                await net.WaitAsync(() => Task.FromResult(Compare(SignState(victim), after) > 0), "the restarted validator signing again");
             }
         }
 
