@@ -147,6 +147,7 @@ internal static class LoopbackNetworkLoad
             // share of the rate owes; each sender sticks to one validator (sequence order). The first --warmup seconds are
             // not measured (JIT tiering, caches, the first full blocks).
             var rejected = 0L;
+            var rejections = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
             var loadStart = Stopwatch.GetTimestamp();
             Volatile.Write(ref windowStart, loadStart + (long)(warmup * Stopwatch.Frequency));
             var cpuStart = TimeSpan.Zero;
@@ -179,10 +180,12 @@ internal static class LoopbackNetworkLoad
                         var tx = txs[s][next[s]++];
                         var hash = Hash32.Sha256(tx);
                         submitted[hash] = Stopwatch.GetTimestamp();
-                        if (nodes[v].Mempool.Add(tx).Status != MempoolAdmissionStatus.Accepted)
+                        var admission = nodes[v].Mempool.Add(tx);
+                        if (admission.Status != MempoolAdmissionStatus.Accepted)
                         {
                             submitted.TryRemove(hash, out _);
                             Interlocked.Increment(ref rejected);
+                            rejections.AddOrUpdate($"{admission.Status}/{admission.Codespace}/{admission.Code}", 1, (_, c) => c + 1);
                         }
                     }
 
@@ -237,7 +240,7 @@ internal static class LoopbackNetworkLoad
             var load = LoadAverage();
             Console.WriteLine($"machine: {Environment.ProcessorCount} cores; load average: {load}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"SUMMARY offered={rate}/s committed={inWindow / window:F0}/s median={Percentile(sorted, 0.5):F2}s p99={Percentile(sorted, 0.99):F2}s blocks={loadBlocks.Count} interval={interval:F2}s rejected={rejected} uncommitted={submitted.Count} cpu={cpuWindow.TotalSeconds / window:F2}cores cpu/tx={1e6 * cpuWindow.TotalSeconds / Math.Max(1, inWindow):F0}us load={load.Split(' ')[0]}"));
+                $"SUMMARY offered={rate}/s committed={inWindow / window:F0}/s median={Percentile(sorted, 0.5):F2}s p99={Percentile(sorted, 0.99):F2}s blocks={loadBlocks.Count} interval={interval:F2}s rejected={rejected} uncommitted={submitted.Count} cpu={cpuWindow.TotalSeconds / window:F2}cores cpu/tx={1e6 * cpuWindow.TotalSeconds / Math.Max(1, inWindow):F0}us load={load.Split(' ')[0]} rejections=[{string.Join("; ", rejections.Select(r => $"{r.Key}: {r.Value}"))}]"));
 
             subscription.Dispose();
             foreach (var node in nodes)

@@ -9,4 +9,6 @@ internal sealed class MempoolTxSource(TxMempool mempool) : ITxSource
     public IReadOnlyList<byte[]> ReapMaxBytes(long maxBytes) => mempool.ReapMaxBytes(maxBytes);
 
     public void Update(long height, IReadOnlyList<byte[]> committedTxs) => mempool.Update(height, committedTxs);
+
+    public IDisposable EnterCommit() => mempool.LockForCommit();
 }

@@ -304,6 +304,19 @@ public sealed class TxMempool : ITxMempool
         Update(height, committedTxs.Select(t => (ReadOnlyMemory<byte>)t).ToArray());
     }
 
+    /// <summary>
+    /// Takes the mempool's lock until the returned scope is disposed, on the same thread: the node holds it from just
+    /// before the application's <c>Commit</c> until <see cref="Update(long, IReadOnlyList{ReadOnlyMemory{byte}})"/>
+    /// has re-checked what is held, so no transaction is checked against a half-updated view (CometBFT's
+    /// <c>Mempool.Lock</c>). The lock is re-entrant, so <c>Update</c> may run inside the scope.
+    /// </summary>
+    /// <returns>The scope; dispose it to release the lock.</returns>
+    public IDisposable LockForCommit()
+    {
+        _lock.Enter();
+        return new CommitScope(_lock);
+    }
+
     /// <inheritdoc />
     public void Update(long height, IReadOnlyList<ReadOnlyMemory<byte>> committedTxs)
     {
@@ -456,6 +469,13 @@ public sealed class TxMempool : ITxMempool
     private void ReportSize() => _metrics?.SetMempoolSize(_byHash.Count, _totalBytes);
 
     /// <summary>Lowest priority first; among equals the newest first (evicted before older ones).</summary>
+    private sealed class CommitScope(Lock gate) : IDisposable
+    {
+        private Lock? _gate = gate;
+
+        public void Dispose() => Interlocked.Exchange(ref _gate, null)?.Exit();
+    }
+
     private sealed class EvictionOrder : IComparer<MempoolTx>
     {
         public static readonly EvictionOrder Instance = new();

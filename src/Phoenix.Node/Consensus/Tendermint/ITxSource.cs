@@ -12,6 +12,25 @@ public interface ITxSource
     /// <param name="height">The committed height.</param>
     /// <param name="committedTxs">The block's transactions.</param>
     void Update(long height, IReadOnlyList<byte[]> committedTxs);
+
+    /// <summary>
+    /// Blocks new admissions from just before the application commits until <see cref="Update"/> has re-checked the
+    /// held transactions (CometBFT's <c>Mempool.Lock</c> around <c>Commit</c>). Without it a transaction admitted
+    /// between the two is checked against the freshly committed state while the same sender's earlier transaction is
+    /// still held but not yet re-checked, and is refused with a sequence mismatch.
+    /// </summary>
+    /// <returns>Releases the lock when disposed (on the same thread).</returns>
+    IDisposable EnterCommit() => NoCommitLock.Instance;
+}
+
+/// <summary>The no-op commit lock of sources that need none.</summary>
+internal sealed class NoCommitLock : IDisposable
+{
+    public static readonly NoCommitLock Instance = new();
+
+    public void Dispose()
+    {
+    }
 }
 
 /// <summary>A simple FIFO <see cref="ITxSource"/> (tests, devnets without a mempool). Thread-safe.</summary>

@@ -600,7 +600,6 @@ public sealed partial class TendermintEngine
         var result = ApplyBlock(c.Block, c.Id);
         _lastCommit = commit;
         NoteCommittedEvidence(c.Block);
-        _o.TxSource.Update(c.Block.Header.Height, c.Block.Txs);
         if (_log.IsEnabled(LogLevel.Debug))
         {
             LogCommitted(_log, c.Block.Header.Height, Round, c.Block.Txs.Count, Convert.ToHexString(State.AppHash));
@@ -652,7 +651,15 @@ public sealed partial class TendermintEngine
 
         // The state of this height is stored before the application commits, so it is never behind the application.
         _o.StateStore?.Save(h.Height, ChainStateCodec.Encode(s));
-        _o.Application.Commit();
+
+        // The mempool admits nothing from the application's commit until its held transactions are re-checked against
+        // the new state (ITxSource.EnterCommit).
+        using (_o.TxSource.EnterCommit())
+        {
+            _o.Application.Commit();
+            _o.TxSource.Update(h.Height, block.Txs);
+        }
+
         return result;
     }
 

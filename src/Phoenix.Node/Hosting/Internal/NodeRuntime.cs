@@ -509,6 +509,8 @@ internal sealed class MempoolTxSource(TxMempool mempool, int maxTxs) : ITxSource
         => [.. mempool.Reap(maxBytes, -1).Take(maxTxs).Select(t => t.Tx.ToArray())];
 
     public void Update(long height, IReadOnlyList<byte[]> committedTxs) => mempool.Update(height, committedTxs);
+
+    public IDisposable EnterCommit() => mempool.LockForCommit();
 }
 
 /// <summary>Formats bytes as hex only when a log message is actually written.</summary>
