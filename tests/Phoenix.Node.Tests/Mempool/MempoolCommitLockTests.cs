@@ -1,11 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Phoenix.Node.Mempool;
-using Phoenix.Protocol.Abci;
 using Phoenix.Protocol.Application;
-using Phoenix.Protocol.Genesis;
-using Phoenix.Protocol.Modules;
-using Phoenix.Protocol.Primitives;
 using Phoenix.TestKit;
 
 namespace Phoenix.Node.Tests.Mempool;
@@ -18,32 +12,12 @@ namespace Phoenix.Node.Tests.Mempool;
 /// </summary>
 public sealed class MempoolCommitLockTests
 {
-    private const string ChainId = "phoenix-commitlock-1";
-    private static readonly Timestamp GenesisTime = new(1_700_000_000, 0);
-    private static readonly TestKey ValidatorKey = TestKeys.Of("validator", 0x11);
-    private static readonly TestKey Operator = TestKeys.Numbered(2);
+    private static byte[] Transfer(ulong sequence) => NodeSignaturePathTests.Transfer(TestKeys.Alice, sequence, 10 + sequence);
 
-    private static byte[] Transfer(ulong sequence) => CachingSignatureVerifierTests.Transfer(TestKeys.Alice, sequence, 10 + sequence, ChainId);
-
-    private static PhoenixApplication NewApp()
-    {
-        var app = new PhoenixApplicationBuilder().AddStandardModules().Build();
-        var genesis = new GenesisBuilder(ChainId, GenesisTime)
-            .AddAccount(TestKeys.Alice.Address, Amount.FromTokens(1_000_000, Denom.Phnx))
-            .AddAccount(Operator.Address, Amount.FromTokens(1_000, Denom.Phnx))
-            .AddValidator(ValidatorKey.PublicKey, Operator.Address, "DE", 100)
-            .Build();
-        app.InitChain(new InitChainRequest(GenesisTime, ChainId, null, [new ValidatorUpdate(ValidatorKey.PublicKey.ToArray(), 100)], genesis.ToJson(), 1));
-        return app;
-    }
+    private static PhoenixApplication NewApp() => NodeSignaturePathTests.NewApp();
 
     private static void Finalize(PhoenixApplication app, long height, params byte[][] txs)
-    {
-        var result = app.FinalizeBlock(new FinalizeBlockRequest([.. txs.Select(t => (ReadOnlyMemory<byte>)t)], CommitInfo.Empty, [],
-            SHA256.HashData(Encoding.UTF8.GetBytes($"block-{height}")), height, new Timestamp(GenesisTime.Seconds + height, 0),
-            ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty));
-        Assert.All(result.TxResults, r => Assert.Equal(0u, r.Code));
-    }
+        => Assert.All(NodeSignaturePathTests.FinalizeOnly(app, height, txs).TxResults, r => Assert.Equal(0u, r.Code));
 
     [Fact]
     public async Task AddDuringCommit_WaitsForTheRecheck_AndIsAccepted()

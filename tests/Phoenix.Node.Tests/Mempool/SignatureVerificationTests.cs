@@ -144,9 +144,10 @@ public sealed class NodeSignaturePathTests
     private static readonly TestKey ValidatorKey = TestKeys.Of("validator", 0x10);
     private static readonly TestKey Operator = TestKeys.Numbered(1);
 
-    private static byte[] Transfer(TestKey from, ulong sequence, ulong amount) => CachingSignatureVerifierTests.Transfer(from, sequence, amount, ChainId);
+    internal static byte[] Transfer(TestKey from, ulong sequence, ulong amount) => CachingSignatureVerifierTests.Transfer(from, sequence, amount, ChainId);
 
-    private static PhoenixApplication NewApp(ISignatureBatchVerifier? verifier = null)
+    /// <summary>An application at genesis: Alice and Bob funded, one validator.</summary>
+    internal static PhoenixApplication NewApp(ISignatureBatchVerifier? verifier = null)
     {
         var builder = new PhoenixApplicationBuilder().AddStandardModules();
         if (verifier is not null)
@@ -180,11 +181,17 @@ public sealed class NodeSignaturePathTests
         return (pool, () => Volatile.Read(ref prechecks));
     }
 
-    private static FinalizeBlockResponse Block(PhoenixApplication app, long height, params byte[][] txs)
+    /// <summary>Executes a block without committing it.</summary>
+    internal static FinalizeBlockResponse FinalizeOnly(PhoenixApplication app, long height, params byte[][] txs)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"block-{height}"));
-        var result = app.FinalizeBlock(new FinalizeBlockRequest([.. txs.Select(t => (ReadOnlyMemory<byte>)t)], CommitInfo.Empty, [], hash, height,
+        return app.FinalizeBlock(new FinalizeBlockRequest([.. txs.Select(t => (ReadOnlyMemory<byte>)t)], CommitInfo.Empty, [], hash, height,
             new Timestamp(GenesisTime.Seconds + height, 0), ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty));
+    }
+
+    private static FinalizeBlockResponse Block(PhoenixApplication app, long height, params byte[][] txs)
+    {
+        var result = FinalizeOnly(app, height, txs);
         app.Commit();
         return result;
     }

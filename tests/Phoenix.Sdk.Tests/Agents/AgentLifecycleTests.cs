@@ -123,31 +123,9 @@ public sealed class AgentLifecycleTests
         // The cheater moves first and claims all four units; the lazy validator attests without re-executing;
         // the first checker challenges unit 1 and plays the bisection, the other two sit on the committee.
         // Once the verdict is in, the caught cheater stops and the honest miner redoes the reopened unit.
-        // Read from state (not the event stream) so that no pass can run between the verdict and the switch.
-        async Task<bool> Resolved() => await net.Client.GetLatestDisputeIdAsync() >= 1 && await net.Client.GetDisputeAsync(1) is null;
-
-        await net.DriveAsync(
-            [
-                async () =>
-                {
-                    if (!await Resolved())
-                    {
-                        await cheater.RunOnceAsync();
-                    }
-                },
-                () => lazy.RunOnceAsync(),
-                .. checkers.Select(v => (Func<Task>)(() => v.RunOnceAsync())),
-                async () =>
-                {
-                    if (await Resolved())
-                    {
-                        await honest.RunOnceAsync();
-                    }
-                },
-            ],
+        await net.DriveDisputeAsync(cheater, lazy, checkers, honest,
             async () => (await handle.GetInfoAsync()).IsComplete && (await net.Client.GetRedeemableAsync(honest.Address)).IsZero,
-            "the task to complete with unit 1 redone by the honest miner",
-            maxRounds: 120);
+            "the task to complete with unit 1 redone by the honest miner");
 
         var task = await handle.GetInfoAsync();
         Assert.Equal(4u, task.FinalizedUnits);

@@ -110,6 +110,41 @@ internal sealed class MarketNet : IAsyncDisposable
         Assert.Fail($"After {maxRounds} rounds (height {Node.Height}) still waiting for {waitingFor}. Agent log:\n{Log.Tail(80)}");
     }
 
+    /// <summary>
+    /// The dispute scenario both agent dispute tests play: the cheater mines until dispute 1 is resolved, the lazy
+    /// validator attests without re-executing, the checkers spot-check, challenge, bisect and sit on the committee, and
+    /// once the verdict is in the honest miner redoes the reopened unit. The verdict is read from state (not the event
+    /// stream) so that no pass can run between the verdict and the switch.
+    /// </summary>
+    public Task DriveDisputeAsync(MinerAgent cheater, ValidatorAgent lazy, IEnumerable<ValidatorAgent> checkers, MinerAgent honest,
+        Func<Task<bool>> done, string waitingFor, int maxRounds = 120)
+    {
+        async Task<bool> Resolved() => await Client.GetLatestDisputeIdAsync() >= 1 && await Client.GetDisputeAsync(1) is null;
+
+        return DriveAsync(
+            [
+                async () =>
+                {
+                    if (!await Resolved())
+                    {
+                        await cheater.RunOnceAsync();
+                    }
+                },
+                () => lazy.RunOnceAsync(),
+                .. checkers.Select(v => (Func<Task>)(() => v.RunOnceAsync())),
+                async () =>
+                {
+                    if (await Resolved())
+                    {
+                        await honest.RunOnceAsync();
+                    }
+                },
+            ],
+            done,
+            waitingFor,
+            maxRounds);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -71,30 +71,9 @@ public sealed class OnnxDisputeTests
             }
         });
 
-        async Task<bool> Resolved() => await net.Client.GetLatestDisputeIdAsync() >= 1 && await net.Client.GetDisputeAsync(1) is null;
-
-        await net.DriveAsync(
-            [
-                async () =>
-                {
-                    if (!await Resolved())
-                    {
-                        await cheater.RunOnceAsync();
-                    }
-                },
-                () => lazy.RunOnceAsync(),
-                .. checkers.Select(v => (Func<Task>)(() => v.RunOnceAsync())),
-                async () =>
-                {
-                    if (await Resolved())
-                    {
-                        await honest.RunOnceAsync();
-                    }
-                },
-            ],
+        await net.DriveDisputeAsync(cheater, lazy, checkers, honest,
             async () => (await handle.GetInfoAsync()).IsComplete,
-            "the task to complete with unit 1 redone by the honest miner",
-            maxRounds: 120);
+            "the task to complete with unit 1 redone by the honest miner");
 
         Assert.True(cheatingExecutor.Cheated);
         await events.WaitAsync(l => l.Any(e => e.Type == "dispute_resolved") && l.Count(e => e.Type == "slashed") >= 2, "the dispute's resolution and slashing events");
